@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  adminToken: string | null;
+  /** Live `twin` emissions per cell per second (issue #3: at most 10 by default). */
+  liveMaxPerSecond: number;
+  ingestBatchMaxRows: number;
+  ingestBatchMaxWaitMs: number;
+  /** Rows accepted but not yet committed before ingest pushes back with 503 + Retry-After. */
+  ingestMaxPendingRows: number;
+  maxFutureSkewMs: number;
+  checkpointEverySamples: number;
+  poolSize: number;
+  version: string;
+  logLevel: 'silent' | 'info' | 'debug';
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    problems.push(`${name} must be an integer ≥ ${min} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+/** Parses the environment once at boot and fails fast with every bad variable listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const config: AppConfig = {
+    port: int(env, 'PORT', 3000, problems),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    adminToken: env.ADMIN_TOKEN || null,
+    liveMaxPerSecond: int(env, 'LIVE_MAX_PER_SECOND', 10, problems, 1),
+    ingestBatchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 5000, problems, 1),
+    ingestBatchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 5, problems, 0),
+    ingestMaxPendingRows: int(env, 'INGEST_MAX_PENDING_ROWS', 200_000, problems, 1),
+    maxFutureSkewMs: int(env, 'MAX_FUTURE_SKEW_MS', 24 * 3600 * 1000, problems),
+    checkpointEverySamples: int(env, 'CHECKPOINT_EVERY_SAMPLES', 1000, problems, 1),
+    poolSize: int(env, 'DB_POOL_SIZE', 8, problems, 2),
+    version: env.npm_package_version ?? '0.1.0',
+    logLevel: env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'debug' ? env.LOG_LEVEL : 'info',
+  };
+  if (config.adminToken !== null && config.adminToken.length < 16) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters');
+  }
+  if (problems.length > 0) {
+    throw new Error(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type SamplePoint } from '@twin/contracts';
+import { batchByWeight } from '@twin/twin';
+import { concatMap, from, Subject, type Subscription } from 'rxjs';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { SamplesRepository, type SampleToWrite } from '../samples/samples.repository';
+import { TwinService } from '../twin/twin.service';
+
+interface IngestJob {
+  cellId: string;
+  samples: SamplePoint[];
+  resolve(result: { accepted: number; duplicates: number }): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The write half of the live path: ingest → batch writer (size/time bounded) → commit → ack →
+ * twin step. Requests from many rigs share one multi-row statement; each caller is answered only
+ * once its rows are committed. The twin runs on its own queue so a slow model never delays acks,
+ * and FIFO order on both queues keeps each cell's samples in commit order.
+ */
+@Injectable()
+export class IngestService implements OnModuleDestroy {
+  private readonly logger = new Logger('ingest');
+  private readonly jobs$ = new Subject<IngestJob>();
+  private readonly committed$ = new Subject<Map<string, SamplePoint[]>>();
+  private readonly subscriptions: Subscription[] = [];
+  private readonly writerDone: Promise<void>;
+  private readonly twinDone: Promise<void>;
+  private pendingRows = 0;
+  private closed = false;
+  private twinQueueDepth = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly samples: SamplesRepository,
+    private readonly twin: TwinService,
+  ) {
+    this.writerDone = new Promise((done) =>
+      this.subscriptions.push(
+        this.jobs$
+          .pipe(
+            batchByWeight((j) => j.samples.length, config.ingestBatchMaxRows, config.ingestBatchMaxWaitMs),
+            concatMap((batch) => from(this.write(batch))),
+          )
+          .subscribe({ complete: done }),
+      ),
+    );
+    this.twinDone = new Promise((done) =>
+      this.subscriptions.push(
+        this.committed$.pipe(concatMap((byCell) => from(this.advanceTwins(byCell)))).subscribe({ complete: done }),
+      ),
+    );
+  }
+
+  get queueDepth(): { pendingRows: number; twinBatches: number } {
+    return { pendingRows: this.pendingRows, twinBatches: this.twinQueueDepth };
+  }
+
+  /** Resolves once the samples are durable; rejects with 503 + Retry-After when ingest is saturated. */
+  submit(cellId: string, samples: SamplePoint[]): Promise<{ accepted: number; duplicates: number }> {
+    if (samples.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (this.closed) {
+      return Promise.reject(new DomainError(ErrorCode.Unavailable, 'shutting down, retry elsewhere', [], 1));
+    }
+    if (this.pendingRows + samples.length > this.config.ingestMaxPendingRows) {
+      return Promise.reject(
+        new DomainError(ErrorCode.Unavailable, 'ingest is saturated, retry later', [], 1),
+      );
+    }
+    this.pendingRows += samples.length;
+    return new Promise((resolve, reject) => this.jobs$.next({ cellId, samples, resolve, reject }));
+  }
+
+  private async write(batch: IngestJob[]): Promise<void> {
+    const rows: SampleToWrite[] = [];
+    const owner = new Map<string, number>();
+    batch.forEach((job, jobIndex) => {
+      for (const sample of job.samples) {
+        const key = `${job.cellId}\u0000${sample.seq}`;
+        if (owner.has(key)) continue;
+        owner.set(key, jobIndex);
+        rows.push({ cellId: job.cellId, sample });
+      }
+    });
+    const total = batch.reduce((n, j) => n + j.samples.length, 0);
+    try {
+      const inserted = await this.samples.insertBatch(rows);
+      const accepted = new Array<number>(batch.length).fill(0);
+      const insertedKeys = new Set<string>();
+      for (const r of inserted) {
+        const key = `${r.cell_id}\u0000${r.seq}`;
+        insertedKeys.add(key);
+        accepted[owner.get(key)!] += 1;
+      }
+      batch.forEach((job, i) => job.resolve({ accepted: accepted[i], duplicates: job.samples.length - accepted[i] }));
+      const byCell = new Map<string, SamplePoint[]>();
+      for (const row of rows) {
+        if (!insertedKeys.has(`${row.cellId}\u0000${row.sample.seq}`)) continue;
+        let list = byCell.get(row.cellId);
+        if (!list) byCell.set(row.cellId, (list = []));
+        list.push(row.sample);
+      }
+      if (byCell.size > 0) {
+        this.twinQueueDepth += 1;
+        this.committed$.next(byCell);
+      }
+    } catch (error) {
+      this.logger.warn(`batch of ${total} rows not committed: ${(error as Error).message}`);
+      const failure = new DomainError(ErrorCode.Unavailable, 'database unavailable, retry later', [], 2);
+      batch.forEach((job) => job.reject(failure));
+    } finally {
+      this.pendingRows -= total;
+    }
+  }
+
+  private async advanceTwins(byCell: Map<string, SamplePoint[]>): Promise<void> {
+    try {
+      for (const [cellId, list] of byCell) {
+        try {
+          await this.twin.apply(cellId, list);
+        } catch (error) {
+          // The samples are committed; the twin reloads from its checkpoint on the next batch.
+          this.twin.forget(cellId);
+          this.logger.warn(`twin of ${cellId} will resync: ${(error as Error).message}`);
+        }
+      }
+    } finally {
+      this.twinQueueDepth -= 1;
+    }
+  }
+
+  /** Graceful shutdown: stop taking work, commit and ack what was accepted, let the twin catch up. */
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    this.jobs$.complete();
+    await this.writerDone;
+    this.committed$.complete();
+    await this.twinDone;
+    this.subscriptions.forEach((s) => s.unsubscribe());
+  }
+}

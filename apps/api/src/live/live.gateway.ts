@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Namespace } from 'socket.io';
+import { AuthService } from '../auth/auth.service';
+import { requireSocketRoles, type AuthedSocket } from '../auth/socket-auth';
+import { CellsService } from '../cells/cells.service';
+import { TwinService } from '../twin/twin.service';
+import { cellRoom, type LiveClientEventMap } from './live-events';
+
+/**
+ * `/live`: browsers subscribe to cells and receive `twin` states. It is also the one place the
+ * service reaches browsers: everything else calls `clientSend`.
+ */
+@WebSocketGateway({ namespace: '/live', cors: { origin: true } })
+export class LiveGateway implements OnGatewayInit {
+  private readonly logger = new Logger('live');
+  @WebSocketServer() private namespace!: Namespace;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cells: CellsService,
+    private readonly twin: TwinService,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    requireSocketRoles(namespace, this.auth, ['admin', 'viewer']);
+  }
+
+  clientSend<E extends keyof LiveClientEventMap>(event: E, room: string, payload: LiveClientEventMap[E]): void {
+    this.namespace.to(room).emit(event, payload);
+  }
+
+  get connectedClients(): number {
+    return this.namespace?.sockets.size ?? 0;
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+    const cellId = (body as { cellId?: unknown } | null)?.cellId;
+    if (typeof cellId !== 'string') return { ok: false, error: { field: 'cellId', reason: 'required' } };
+    if (!(await this.cells.find(cellId))) return { ok: false, error: { field: 'cellId', reason: 'unknown cell' } };
+    await socket.join(cellRoom(cellId));
+    try {
+      return { ok: true, state: await this.twin.current(cellId) };
+    } catch (error) {
+      this.logger.warn(`subscribe ${cellId}: ${(error as Error).message}`);
+      return { ok: true, state: null };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+    const cellId = (body as { cellId?: unknown } | null)?.cellId;
+    if (typeof cellId !== 'string') return { ok: false, error: { field: 'cellId', reason: 'required' } };
+    await socket.leave(cellRoom(cellId));
+    return { ok: true };
+  }
+}

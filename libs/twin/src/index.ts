@@ -1,0 +1,4 @@
+export * from './coulomb-counting';
+export * from './cycle-tracker';
+export * from './cell-twin';
+export * from './operators';
