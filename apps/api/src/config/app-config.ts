@@ -45,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ingestMaxPendingRows: int(env, 'INGEST_MAX_PENDING_ROWS', 200_000, problems, 1),
     maxFutureSkewMs: int(env, 'MAX_FUTURE_SKEW_MS', 24 * 3600 * 1000, problems),
     checkpointEverySamples: int(env, 'CHECKPOINT_EVERY_SAMPLES', 1000, problems, 1),
-    poolSize: int(env, 'DB_POOL_SIZE', 8, problems, 2),
+    poolSize: int(env, 'DB_POOL_SIZE', 8, problems, 1),
     version: env.npm_package_version ?? '0.1.0',
     logLevel: env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'debug' ? env.LOG_LEVEL : 'info',
   };

@@ -65,12 +65,18 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   /** Applies newly committed samples of one cell (any order; the twin sorts out late ones). */
   async apply(cellId: string, committed: SamplePoint[]): Promise<void> {
     if (committed.length === 0) return;
+    // A runtime loaded now replays every committed row, these included: nothing left to step.
+    const fresh = !this.runtimes.has(cellId);
     let rt: CellRuntime;
     try {
       rt = await this.runtime(cellId);
     } catch (error) {
       this.runtimes.delete(cellId);
       throw error;
+    }
+    if (fresh) {
+      if (rt.state) this.states$.next(twinPayload(cellId, rt.state));
+      return;
     }
     const sorted = [...committed].sort((a, b) => a.seq - b.seq);
     const closed: CycleSummary[] = [];
@@ -142,9 +148,12 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     const cellId = rt.config.cellId;
     await this.twins.dropCheckpointsFrom(cellId, lateSeq);
     const checkpoint = await this.twins.checkpointBefore(cellId, lateSeq);
-    rt.state = checkpoint?.state ?? null;
-    rt.appliedSinceCheckpoint = 0;
-    await this.replayFrom(rt, cellId, checkpoint?.seq ?? -1, closed);
+    // Recompute off to the side so readers never see the twin rewound half-way.
+    const scratch: CellRuntime = { ...rt, state: checkpoint?.state ?? null, appliedSinceCheckpoint: 0 };
+    await this.replayFrom(scratch, cellId, checkpoint?.seq ?? -1, closed);
+    rt.state = scratch.state;
+    rt.appliedSinceCheckpoint = scratch.appliedSinceCheckpoint;
+    rt.latestDirty = true;
   }
 
   private async replayFrom(rt: CellRuntime, cellId: string, afterSeq: number, closed: CycleSummary[]): Promise<void> {
