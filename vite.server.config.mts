@@ -11,7 +11,9 @@ const libs = ['contracts', 'interface-model', 'eis', 'cyclers', 'twin', 'storage
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
-    alias: Object.fromEntries(libs.map((name) => [`@twin/${name}`, resolve(import.meta.dirname, `libs/${name}/src`)])),
+    alias: Object.fromEntries(
+      libs.map((name) => [`@twin/${name}`, resolve(import.meta.dirname, `libs/${name}/src`)]),
+    ),
   },
   build: {
     ssr: true,

@@ -3,7 +3,9 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 const libs = ['contracts', 'interface-model', 'eis', 'cyclers', 'twin', 'storage', 'alerts'];
-const alias = Object.fromEntries(libs.map((name) => [`@twin/${name}`, resolve(import.meta.dirname, `libs/${name}/src`)]));
+const alias = Object.fromEntries(
+  libs.map((name) => [`@twin/${name}`, resolve(import.meta.dirname, `libs/${name}/src`)]),
+);
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],

@@ -19,18 +19,44 @@ function newestMtime(path) {
 
 export function buildIfNeeded() {
   const marker = join(root, 'dist', 'api.mjs');
-  const sourceTime = Math.max(...SOURCES.map((s) => join(root, s)).filter(existsSync).map(newestMtime));
+  const sourceTime = Math.max(
+    ...SOURCES.map((s) => join(root, s))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
   if (existsSync(marker) && statSync(marker).mtimeMs >= sourceTime) return;
   console.log('building Operando Twin (first start or sources changed)…');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.server.config.mts', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (existsSync(join(root, 'apps', 'dashboard', 'index.html'))) {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'apps/dashboard/vite.config.mts', '--logLevel', 'warn'], {
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '-c',
+      'vite.server.config.mts',
+      '--logLevel',
+      'warn',
+    ],
+    {
       cwd: root,
       stdio: 'inherit',
-    });
+    },
+  );
+  if (existsSync(join(root, 'apps', 'dashboard', 'index.html'))) {
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '-c',
+        'apps/dashboard/vite.config.mts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
   }
 }
 

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { ADMIN_TOKEN, connected, eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+import {
+  ADMIN_TOKEN,
+  connected,
+  eventually,
+  sampleCell,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app';
 
 let db: TestDatabase;
 let t: TestApp;
@@ -38,14 +45,17 @@ describe('health and auth', () => {
   });
 
   it('creates tokens per role and enforces them (403 on the wrong role, rig limited to its cells)', async () => {
-    const viewer = (await t.request('POST', '/tokens', { role: 'viewer', label: 'screen' })).body.token as string;
-    const rig = (await t.request('POST', '/tokens', { role: 'rig', label: 'rig-1', cellIds: ['auth-a'] })).body
+    const viewer = (await t.request('POST', '/tokens', { role: 'viewer', label: 'screen' })).body
       .token as string;
+    const rig = (await t.request('POST', '/tokens', { role: 'rig', label: 'rig-1', cellIds: ['auth-a'] }))
+      .body.token as string;
     await t.request('POST', '/cells', sampleCell('auth-a'));
     await t.request('POST', '/cells', sampleCell('auth-b'));
     expect((await t.request('POST', '/tokens', { role: 'admin', label: 'x' }, viewer)).status).toBe(403);
     expect((await t.request('POST', '/cells', sampleCell('auth-c'), viewer)).status).toBe(403);
-    expect((await t.request('POST', '/cells/auth-a/samples', { samples: [sample(0)] }, viewer)).status).toBe(403);
+    expect((await t.request('POST', '/cells/auth-a/samples', { samples: [sample(0)] }, viewer)).status).toBe(
+      403,
+    );
     expect((await t.request('GET', '/cells', undefined, viewer)).status).toBe(200);
     expect((await t.request('GET', '/cells', undefined, rig)).status).toBe(403);
     const own = await t.request('POST', '/cells/auth-a/samples', { samples: [sample(0)] }, rig);
@@ -70,16 +80,34 @@ describe('health and auth', () => {
 
 describe('cells', () => {
   it('creates a cell (201), refuses a duplicate id (409) and names bad fields (400)', async () => {
-    const created = await t.request('POST', '/cells', sampleCell('cell-1', { initialSoc: 0.5, coating: { material: 'LiNbO3', thicknessNm: 5 } }));
+    const created = await t.request(
+      'POST',
+      '/cells',
+      sampleCell('cell-1', { initialSoc: 0.5, coating: { material: 'LiNbO3', thicknessNm: 5 } }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 'cell-1', initialSoc: 0.5, state: null, coating: { thicknessNm: 5 } });
+    expect(created.body).toMatchObject({
+      id: 'cell-1',
+      initialSoc: 0.5,
+      state: null,
+      coating: { thicknessNm: 5 },
+    });
     expect((await t.request('POST', '/cells', sampleCell('cell-1'))).status).toBe(409);
     const bad = await t.request('POST', '/cells', { ...sampleCell('bad id!'), nominalCapacityAh: -1 });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['id', 'nominalCapacityAh']);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'id',
+      'nominalCapacityAh',
+    ]);
     const missing = await t.request('POST', '/cells', { id: 'x' });
     expect(missing.body.error.details.map((d: { field: string }) => d.field)).toEqual(
-      expect.arrayContaining(['cathode', 'electrolyte', 'nominalCapacityAh', 'electrodeAreaCm2', 'stackPressureMPa']),
+      expect.arrayContaining([
+        'cathode',
+        'electrolyte',
+        'nominalCapacityAh',
+        'electrodeAreaCm2',
+        'stackPressureMPa',
+      ]),
     );
     expect((await t.request('GET', '/cells/nope')).status).toBe(404);
     const list = await t.request('GET', '/cells');
@@ -118,7 +146,9 @@ describe('HTTP ingest', () => {
       { index: 3, field: 'currentA', reason: 'required' },
       { index: 5, field: 'seq', reason: expect.any(String) },
     ]);
-    const again = await t.request('POST', '/cells/ing-1/samples', { samples: [sample(0), sample(4), sample(7)] });
+    const again = await t.request('POST', '/cells/ing-1/samples', {
+      samples: [sample(0), sample(4), sample(7)],
+    });
     expect(again.body).toEqual({ accepted: 1, duplicates: 2, rejected: [] });
     const stored = await t.request('GET', '/cells/ing-1/samples');
     expect(stored.body.samples.map((s: { seq: number }) => s.seq)).toEqual([0, 4, 6, 7]);
@@ -136,7 +166,11 @@ describe('HTTP ingest', () => {
   it('accepts NDJSON and rejects an unparseable line by index', async () => {
     const body = [JSON.stringify(sample(10)), '{oops', JSON.stringify(sample(11))].join('\n');
     const res = await t.request('POST', '/cells/ing-1/samples', body, ADMIN_TOKEN, 'application/x-ndjson');
-    expect(res.body).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, field: 'sample', reason: 'not valid JSON' }] });
+    expect(res.body).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [{ index: 1, field: 'sample', reason: 'not valid JSON' }],
+    });
   });
 
   it('answers 404 for an unknown cell and 413 above 10,000 samples', async () => {
@@ -166,7 +200,9 @@ describe('HTTP ingest', () => {
       'GET',
       `/cells/page-1/samples?from=${new Date(T0 + 100_000).toISOString()}&to=${T0 + 110_000}`,
     );
-    expect(window.body.samples.map((s: { seq: number }) => s.seq)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    expect(window.body.samples.map((s: { seq: number }) => s.seq)).toEqual([
+      100, 101, 102, 103, 104, 105, 106, 107, 108, 109,
+    ]);
     const csv = await t.request('GET', '/cells/page-1/samples?limit=2&format=csv');
     expect(csv.body).toBe(
       `seq,ts,voltageV,currentA,temperatureC,cycle,step\n0,${new Date(T0).toISOString()},3,0.001,,,\n1,${new Date(T0 + 1000).toISOString()},3.01,0.001,,,\n`,
@@ -184,8 +220,15 @@ describe('socket ingest and live twin', () => {
     await t.request('POST', '/cells', sampleCell('sock-1'));
     const rig = t.socket('/rigs', ADMIN_TOKEN);
     await connected(rig);
-    const ack = await rig.emitWithAck('samples', { cellId: 'sock-1', samples: [sample(0), sample(1, { voltageV: Number.NaN })] });
-    expect(ack).toEqual({ accepted: 1, duplicates: 0, rejected: [{ index: 1, field: 'voltageV', reason: expect.any(String) }] });
+    const ack = await rig.emitWithAck('samples', {
+      cellId: 'sock-1',
+      samples: [sample(0), sample(1, { voltageV: Number.NaN })],
+    });
+    expect(ack).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [{ index: 1, field: 'voltageV', reason: expect.any(String) }],
+    });
     expect(await rig.emitWithAck('samples', { cellId: 'sock-1', samples: [sample(0)] })).toEqual({
       accepted: 0,
       duplicates: 1,
@@ -213,9 +256,15 @@ describe('socket ingest and live twin', () => {
     await connected(rig);
     const started = Date.now();
     for (let k = 0; k < 40; k++) {
-      await rig.emitWithAck('samples', { cellId: 'live-1', samples: [sample(k * 5), sample(k * 5 + 1), sample(k * 5 + 2), sample(k * 5 + 3), sample(k * 5 + 4)] });
+      await rig.emitWithAck('samples', {
+        cellId: 'live-1',
+        samples: [sample(k * 5), sample(k * 5 + 1), sample(k * 5 + 2), sample(k * 5 + 3), sample(k * 5 + 4)],
+      });
     }
-    await eventually(async () => states.at(-1)?.seq, (seq) => seq === 199);
+    await eventually(
+      async () => states.at(-1)?.seq,
+      (seq) => seq === 199,
+    );
     const elapsedS = (Date.now() - started) / 1000;
     // ≤ 10 per second (+ the leading and trailing emissions of the window)
     expect(states.length).toBeLessThanOrEqual(Math.ceil(elapsedS * 10) + 2);
@@ -244,7 +293,8 @@ describe('twin', () => {
     // the trapezoid integral of the profile, summed here independently of the service
     let ampSeconds = 0;
     for (let k = 1; k < profile.length; k++) {
-      ampSeconds += ((profile[k - 1].currentA + profile[k].currentA) / 2) * ((profile[k].ts - profile[k - 1].ts) / 1000);
+      ampSeconds +=
+        ((profile[k - 1].currentA + profile[k].currentA) / 2) * ((profile[k].ts - profile[k - 1].ts) / 1000);
     }
     const expected = 0.1 + ampSeconds / 3600 / 0.004;
     // independent sanity of the sum: 2 mA × 1800 s, the 1 s step down (mean 1 mA), the 10 s step
@@ -266,10 +316,16 @@ describe('twin', () => {
     await t.request('POST', '/cells/late-a/samples', { samples: all });
     const withoutLate = all.filter((s) => s.seq !== 1400);
     await t.request('POST', '/cells/late-b/samples', { samples: withoutLate });
-    await eventually(async () => (await t.request('GET', '/cells/late-b')).body.state?.seq, (s) => s === 2999);
+    await eventually(
+      async () => (await t.request('GET', '/cells/late-b')).body.state?.seq,
+      (s) => s === 2999,
+    );
     const before = (await t.request('GET', '/cells/late-b')).body.state;
     await t.request('POST', '/cells/late-b/samples', { samples: [all[1400]] });
-    const a = await eventually(async () => (await t.request('GET', '/cells/late-a')).body.state, (s) => s?.seq === 2999);
+    const a = await eventually(
+      async () => (await t.request('GET', '/cells/late-a')).body.state,
+      (s) => s?.seq === 2999,
+    );
     const b = await eventually(
       async () => (await t.request('GET', '/cells/late-b')).body.state,
       (s) => s?.soc !== before.soc,

@@ -41,7 +41,9 @@ describe.skipIf(!adminUrl)('kill -9 and restart (real processes, real PostgreSQL
     const port = await freePort();
     const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, CHECKPOINT_EVERY_SAMPLES: '250' };
     api = await startApiProcess(env, port);
-    expect((await call(api.url, 'POST', '/cells', sampleCell('crash-1', { initialSoc: 0.3 }))).status).toBe(201);
+    expect((await call(api.url, 'POST', '/cells', sampleCell('crash-1', { initialSoc: 0.3 }))).status).toBe(
+      201,
+    );
 
     const rig = new RigConnection(api.url, ADMIN_TOKEN);
     const acked = new Set<number>();
@@ -63,7 +65,11 @@ describe.skipIf(!adminUrl)('kill -9 and restart (real processes, real PostgreSQL
       }
     };
     sendSome(2500);
-    await eventually(async () => acked.size, (n) => n >= 1500, 20_000);
+    await eventually(
+      async () => acked.size,
+      (n) => n >= 1500,
+      20_000,
+    );
     sendSome(1000);
     api.child.kill('SIGKILL');
     expect(await api.stopped).toBeNull();
@@ -85,8 +91,16 @@ describe.skipIf(!adminUrl)('kill -9 and restart (real processes, real PostgreSQL
       await call(api.url, 'POST', '/cells/crash-ref/samples', { samples: all.slice(i, i + 5000) });
     }
     const stateOf = async (id: string) => (await call(api!.url, 'GET', `/cells/${id}`)).body.state;
-    const ref = await eventually(() => stateOf('crash-ref'), (s) => s?.seq === total - 1, 20_000);
-    const resumed = await eventually(() => stateOf('crash-1'), (s) => s?.seq === total - 1, 20_000);
+    const ref = await eventually(
+      () => stateOf('crash-ref'),
+      (s) => s?.seq === total - 1,
+      20_000,
+    );
+    const resumed = await eventually(
+      () => stateOf('crash-1'),
+      (s) => s?.seq === total - 1,
+      20_000,
+    );
     expect({ ...resumed, cellId: '' }).toEqual({ ...ref, cellId: '' });
     const cycles = async (id: string) => (await call(api!.url, 'GET', `/cells/${id}/cycles`)).body.cycles;
     expect(await cycles('crash-1')).toEqual(await cycles('crash-ref'));

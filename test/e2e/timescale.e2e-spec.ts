@@ -8,7 +8,12 @@ import { eventually, sampleCell, startTestApp, type TestApp } from '../support/t
  */
 let t: TestApp;
 const T0 = Date.UTC(2026, 10, 3, 0, 0, 0);
-const sample = (seq: number) => ({ seq, ts: T0 + seq * 1000, voltageV: 3 + (seq % 10) / 10, currentA: 0.001 });
+const sample = (seq: number) => ({
+  seq,
+  ts: T0 + seq * 1000,
+  voltageV: 3 + (seq % 10) / 10,
+  currentA: 0.001,
+});
 
 beforeAll(async () => {
   t = await startTestApp(inject('timescaleUrl'), { DB_POOL_SIZE: '1' });
@@ -21,22 +26,36 @@ describe('TimescaleDB variant', () => {
   it('reports timescaledb and keeps samples in a compressed hypertable with a continuous aggregate', async () => {
     expect((await t.request('GET', '/health', undefined, null)).body.database).toBe('timescaledb');
     const pool = t.app.get(DatabaseService).pool;
-    const hyper = await pool.query("SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables");
+    const hyper = await pool.query(
+      'SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables',
+    );
     expect(hyper.rows).toContainEqual({ hypertable_name: 'samples', compression_enabled: true });
     const caggs = await pool.query('SELECT view_name FROM timescaledb_information.continuous_aggregates');
     expect(caggs.rows.map((r) => r.view_name)).toContain('samples_10s');
-    const jobs = await pool.query("SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name IN ('samples', 'samples_10s') OR proc_name LIKE 'policy_%'");
-    expect(jobs.rows.map((r) => r.proc_name)).toEqual(expect.arrayContaining(['policy_compression', 'policy_refresh_continuous_aggregate']));
+    const jobs = await pool.query(
+      "SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name IN ('samples', 'samples_10s') OR proc_name LIKE 'policy_%'",
+    );
+    expect(jobs.rows.map((r) => r.proc_name)).toEqual(
+      expect.arrayContaining(['policy_compression', 'policy_refresh_continuous_aggregate']),
+    );
   });
 
   it('ingests idempotently: a resend with the same seq is a duplicate even on the hypertable', async () => {
     await t.request('POST', '/cells', sampleCell('ts-1'));
     const batch = Array.from({ length: 120 }, (_, i) => sample(i));
-    expect((await t.request('POST', '/cells/ts-1/samples', { samples: batch })).body).toEqual({ accepted: 120, duplicates: 0, rejected: [] });
-    const again = await t.request('POST', '/cells/ts-1/samples', { samples: [sample(5), sample(6), sample(120)] });
+    expect((await t.request('POST', '/cells/ts-1/samples', { samples: batch })).body).toEqual({
+      accepted: 120,
+      duplicates: 0,
+      rejected: [],
+    });
+    const again = await t.request('POST', '/cells/ts-1/samples', {
+      samples: [sample(5), sample(6), sample(120)],
+    });
     expect(again.body).toEqual({ accepted: 1, duplicates: 2, rejected: [] });
     // same seq with another timestamp is still the same sample
-    const moved = await t.request('POST', '/cells/ts-1/samples', { samples: [{ ...sample(7), ts: T0 + 999_999 }] });
+    const moved = await t.request('POST', '/cells/ts-1/samples', {
+      samples: [{ ...sample(7), ts: T0 + 999_999 }],
+    });
     expect(moved.body).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
     const stored = await t.request('GET', '/cells/ts-1/samples?limit=1000');
     expect(stored.body.samples).toHaveLength(121);
@@ -52,7 +71,10 @@ describe('TimescaleDB variant', () => {
   });
 
   it('runs the twin on top of it', async () => {
-    const state = await eventually(async () => (await t.request('GET', '/cells/ts-1')).body.state, (s) => s?.seq === 120);
+    const state = await eventually(
+      async () => (await t.request('GET', '/cells/ts-1')).body.state,
+      (s) => s?.seq === 120,
+    );
     expect(state.soc).toBeCloseTo((0.001 * 120) / 3600 / 0.005, 12);
   });
 });

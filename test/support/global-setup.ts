@@ -40,9 +40,16 @@ export default async function setup(project: TestProject) {
 
   const socketDir = mkdtempSync(join(tmpdir(), 'twin-timescale-'));
   const db = await PGlite.create({ extensions: { timescaledb } });
-  const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432'), connectionQueueTimeout: 120_000 });
+  const server = new PGLiteSocketServer({
+    db,
+    path: join(socketDir, '.s.PGSQL.5432'),
+    connectionQueueTimeout: 120_000,
+  });
   await server.start();
-  project.provide('timescaleUrl', `postgresql://postgres@/postgres?host=${encodeURIComponent(socketDir)}&port=5432`);
+  project.provide(
+    'timescaleUrl',
+    `postgresql://postgres@/postgres?host=${encodeURIComponent(socketDir)}&port=5432`,
+  );
 
   return async () => {
     await server.stop();

@@ -12,13 +12,22 @@ export interface TestApp {
   app: INestApplication;
   url: string;
   config: AppConfig;
-  request(method: string, path: string, body?: unknown, token?: string | null, contentType?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string | null,
+    contentType?: string,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   socket(namespace: '/live' | '/rigs', token: string | null): Socket;
   close(): Promise<void>;
 }
 
 /** Boots the real service in-process on an ephemeral port against the given database. */
-export async function startTestApp(databaseUrl: string | null, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  databaseUrl: string | null,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twin-app-'));
   const config = loadConfig({
     PORT: '0',
@@ -56,7 +65,11 @@ export async function startTestApp(databaseUrl: string | null, env: Record<strin
       return { status: res.status, body: parsed, headers: res.headers };
     },
     socket(namespace, token) {
-      const s = io(`${url}${namespace}`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+      const s = io(`${url}${namespace}`, {
+        auth: token ? { token } : {},
+        transports: ['websocket'],
+        reconnection: false,
+      });
       sockets.push(s);
       return s;
     },
@@ -85,11 +98,16 @@ export const sampleCell = (id: string, extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
-export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: T = await fn();
   while (!ok(last)) {
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await fn();
   }

@@ -52,7 +52,10 @@ async function main(): Promise<void> {
   const rateHz = Number(values.rate);
   const accel = Number(values.accel);
   const batchMs = Number(values['batch-ms']);
-  const ids = Array.from({ length: cellCount }, (_, i) => `${values.prefix}-${String(i + 1).padStart(3, '0')}`);
+  const ids = Array.from(
+    { length: cellCount },
+    (_, i) => `${values.prefix}-${String(i + 1).padStart(3, '0')}`,
+  );
 
   const startSeq = new Map<string, number>();
   for (const [i, id] of ids.entries()) {
@@ -87,7 +90,8 @@ async function main(): Promise<void> {
 
   const t0 = Date.now();
   const cells = ids.map(
-    (id, i) => new SimulatedCell({ ...DEFAULT_CELL, seed: i + 1, initialSoc: 0, temperatureC: 25 + (i % 3) }, t0),
+    (id, i) =>
+      new SimulatedCell({ ...DEFAULT_CELL, seed: i + 1, initialSoc: 0, temperatureC: 25 + (i % 3) }, t0),
   );
   const seqs = ids.map((id) => startSeq.get(id)!);
   const buffers: WireSample[][] = ids.map(() => []);
@@ -117,7 +121,9 @@ async function main(): Promise<void> {
     ? null
     : setInterval(() => {
         const s = (Date.now() - t0) / 1000;
-        console.log(`rig-sim: ${ids.length} cells, ${acked} samples committed (${(acked / s).toFixed(0)}/s), ${rig.pendingBatches} batches pending`);
+        console.log(
+          `rig-sim: ${ids.length} cells, ${acked} samples committed (${(acked / s).toFixed(0)}/s), ${rig.pendingBatches} batches pending`,
+        );
       }, 5000);
 
   const stop = async () => {

@@ -65,7 +65,8 @@ export class RigConnection {
         try {
           const reply = (await this.socket
             .timeout(ACK_TIMEOUT_MS)
-            .emitWithAck('samples', { cellId, samples: batch.samples })) as IngestAck | { error: { message: string; retryAfterMs?: number } };
+            .emitWithAck('samples', { cellId, samples: batch.samples })) as
+            IngestAck | { error: { message: string; retryAfterMs?: number } };
           if ('error' in reply) {
             this.onError(cellId, reply.error.message);
             await new Promise((r) => setTimeout(r, reply.error.retryAfterMs ?? 1000));

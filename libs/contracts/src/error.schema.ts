@@ -13,6 +13,11 @@ export interface FieldProblem {
 }
 
 /** zod issues → `{field, reason}` pairs with dotted paths. */
-export function fieldProblemsFrom(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldProblem[] {
-  return issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : 'body', reason: i.message }));
+export function fieldProblemsFrom(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldProblem[] {
+  return issues.map((i) => ({
+    field: i.path.length ? i.path.map(String).join('.') : 'body',
+    reason: i.message,
+  }));
 }

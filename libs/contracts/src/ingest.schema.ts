@@ -8,10 +8,9 @@ export const MAX_SAMPLES_PER_BATCH = 10_000;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 const finite = (name: string) =>
-  z.number({ error: (iss) => (iss.input === undefined ? 'required' : `${name} must be a number`) }).refine(
-    Number.isFinite,
-    { message: `${name} must be finite` },
-  );
+  z
+    .number({ error: (iss) => (iss.input === undefined ? 'required' : `${name} must be a number`) })
+    .refine(Number.isFinite, { message: `${name} must be finite` });
 
 const optionalIndex = z.number().int('must be an integer').nonnegative('must be ≥ 0').nullable().optional();
 
@@ -32,8 +31,10 @@ export const sampleInputSchema = z.object({
     .nonnegative('must be ≥ 0')
     .max(Number.MAX_SAFE_INTEGER, 'too large'),
   ts: timestampSchema,
-  voltageV: finite('voltageV')
-    .refine((v) => v >= VOLTAGE_MIN_V && v <= VOLTAGE_MAX_V, `must be within ${VOLTAGE_MIN_V}–${VOLTAGE_MAX_V} V`),
+  voltageV: finite('voltageV').refine(
+    (v) => v >= VOLTAGE_MIN_V && v <= VOLTAGE_MAX_V,
+    `must be within ${VOLTAGE_MIN_V}–${VOLTAGE_MAX_V} V`,
+  ),
   currentA: finite('currentA'),
   temperatureC: finite('temperatureC')
     .refine((t) => t > -273.15 && t < 1000, 'must be within -273.15–1000 °C')

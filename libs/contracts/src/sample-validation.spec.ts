@@ -6,7 +6,10 @@ const good = { seq: 0, ts: '2025-12-31T23:00:00Z', voltageV: 3.7, currentA: 0.1 
 
 describe('validateSamples', () => {
   it('normalises ISO and epoch timestamps to epoch ms', () => {
-    const { valid, rejected } = validateSamples([good, { ...good, seq: 1, ts: Date.UTC(2025, 11, 31, 23, 0, 1) }], policy);
+    const { valid, rejected } = validateSamples(
+      [good, { ...good, seq: 1, ts: Date.UTC(2025, 11, 31, 23, 0, 1) }],
+      policy,
+    );
     expect(rejected).toEqual([]);
     expect(valid.map((s) => s.tsMs)).toEqual([Date.UTC(2025, 11, 31, 23), Date.UTC(2025, 11, 31, 23, 0, 1)]);
     expect(valid[0]).toMatchObject({ temperatureC: null, cycle: null, step: null });

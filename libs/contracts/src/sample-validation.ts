@@ -33,7 +33,8 @@ export function validateSamples(raw: readonly unknown[], policy: TimestampPolicy
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue.path.length > 0 ? issue.path.join('.') : 'sample';
-      const reason = issue.code === 'invalid_type' && issue.path.length === 0 ? 'must be an object' : issue.message;
+      const reason =
+        issue.code === 'invalid_type' && issue.path.length === 0 ? 'must be an object' : issue.message;
       rejected.push({ index, field, reason });
       return;
     }

@@ -20,7 +20,8 @@ export type CyclerFormat =
  * file order), so re-reading the same file always gives the same seq — imports and harvests are
  * idempotent through the ingest API's (cell, seq) de-duplication.
  */
-export type ParsedRecord = { kind: 'sample'; sample: SamplePoint } | { kind: 'spectrum'; spectrum: SpectrumRecord };
+export type ParsedRecord =
+  { kind: 'sample'; sample: SamplePoint } | { kind: 'spectrum'; spectrum: SpectrumRecord };
 
 export interface ParseWarning {
   line?: number;

@@ -64,19 +64,25 @@ export async function applyMigrations(
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (name, version) VALUES ($1, $2)', [m.name, m.version]);
+          await client.query('INSERT INTO schema_migrations (name, version) VALUES ($1, $2)', [
+            m.name,
+            m.version,
+          ]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
-          throw new Error(`migration ${m.name} failed: ${(error as Error).message}`);
+          throw new Error(`migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
         }
       } else {
         try {
           await client.query(m.sql);
         } catch (error) {
-          throw new Error(`migration ${m.name} failed: ${(error as Error).message}`);
+          throw new Error(`migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
         }
-        await client.query('INSERT INTO schema_migrations (name, version) VALUES ($1, $2)', [m.name, m.version]);
+        await client.query('INSERT INTO schema_migrations (name, version) VALUES ($1, $2)', [
+          m.name,
+          m.version,
+        ]);
       }
       applied.push(m.name);
     }

@@ -1,6 +1,11 @@
 import type { SamplePoint, TwinStatePayload } from '@twin/contracts';
 import { trapezoidChargeAh } from './coulomb-counting';
-import { initialCycleTracker, trackCycle, type CycleAccumulator, type CycleTrackerState } from './cycle-tracker';
+import {
+  initialCycleTracker,
+  trackCycle,
+  type CycleAccumulator,
+  type CycleTrackerState,
+} from './cycle-tracker';
 
 export interface CellTwinConfig {
   cellId: string;
@@ -62,7 +67,8 @@ export function stepCellTwin(
 ): StepResult {
   const prev = state?.last ?? null;
   const soc = prev
-    ? state!.soc + trapezoidChargeAh(prev.currentA, sample.currentA, sample.tsMs - prev.tsMs) / config.nominalCapacityAh
+    ? state!.soc +
+      trapezoidChargeAh(prev.currentA, sample.currentA, sample.tsMs - prev.tsMs) / config.nominalCapacityAh
     : config.initialSoc;
   const { tracker, closed } = trackCycle(
     state?.cycles ?? initialCycleTracker(),

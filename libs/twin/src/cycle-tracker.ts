@@ -126,9 +126,13 @@ export function trackCycle(
   open.endTsMs = Math.max(open.endTsMs, sample.tsMs);
   if (sample.temperatureC != null) {
     open.temperatureMinC =
-      open.temperatureMinC == null ? sample.temperatureC : Math.min(open.temperatureMinC, sample.temperatureC);
+      open.temperatureMinC == null
+        ? sample.temperatureC
+        : Math.min(open.temperatureMinC, sample.temperatureC);
     open.temperatureMaxC =
-      open.temperatureMaxC == null ? sample.temperatureC : Math.max(open.temperatureMaxC, sample.temperatureC);
+      open.temperatureMaxC == null
+        ? sample.temperatureC
+        : Math.max(open.temperatureMaxC, sample.temperatureC);
   }
   return { tracker: { source, sawDischarge, open }, closed };
 }

@@ -38,10 +38,12 @@ describe('throttleLatestPerKey', () => {
         d: { k: 'x', v: 3 },
         e: { k: 'x', v: 4 },
       });
-      expectObservable(src.pipe(throttleLatestPerKey((i) => i.k, 10, scheduler))).toBe(
-        'ab 8ms d 13ms e',
-        { a: { k: 'x', v: 1 }, b: { k: 'y', v: 1 }, d: { k: 'x', v: 3 }, e: { k: 'x', v: 4 } },
-      );
+      expectObservable(src.pipe(throttleLatestPerKey((i) => i.k, 10, scheduler))).toBe('ab 8ms d 13ms e', {
+        a: { k: 'x', v: 1 },
+        b: { k: 'y', v: 1 },
+        d: { k: 'x', v: 3 },
+        e: { k: 'x', v: 4 },
+      });
     });
   });
 });

@@ -43,7 +43,9 @@ export class AuthService {
     return principal;
   }
 
-  async create(input: CreateTokenInput): Promise<{ token: string; role: string; label: string; cellIds: string[] | null }> {
+  async create(
+    input: CreateTokenInput,
+  ): Promise<{ token: string; role: string; label: string; cellIds: string[] | null }> {
     const token = generateToken(input.role);
     const cellIds = input.role === 'rig' && input.cellIds ? input.cellIds : null;
     await this.tokens.insert(hashToken(token), input.role, input.label, cellIds);

@@ -23,7 +23,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError) {
-      if (exception.retryAfterSeconds !== null) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      if (exception.retryAfterSeconds !== null)
+        res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       res
         .status(STATUS_BY_CODE[exception.code])
         .json(errorBody(exception.code, exception.message, exception.details));
@@ -34,7 +35,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.status(status).json(errorBody(CODE_BY_STATUS[status] ?? ErrorCode.Internal, exception.message));
       return;
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     res.status(500).json(errorBody(ErrorCode.Internal, 'internal error'));
   }
 }

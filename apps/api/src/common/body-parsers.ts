@@ -14,12 +14,22 @@ export function bodyParsers(limit = '16mb'): RequestHandler[] {
         if (!err) return next();
         const e = err as { status?: number; type?: string; message?: string };
         if (e.status === 413 || e.type === 'entity.too.large') {
-          res.status(413).json(errorBody(ErrorCode.PayloadTooLarge, 'request body too large', [{ field: 'body', reason: `over ${limit}` }]));
+          res
+            .status(413)
+            .json(
+              errorBody(ErrorCode.PayloadTooLarge, 'request body too large', [
+                { field: 'body', reason: `over ${limit}` },
+              ]),
+            );
           return;
         }
         res
           .status(400)
-          .json(errorBody(ErrorCode.ValidationFailed, 'malformed request body', [{ field: 'body', reason: e.message ?? 'unparseable' }]));
+          .json(
+            errorBody(ErrorCode.ValidationFailed, 'malformed request body', [
+              { field: 'body', reason: e.message ?? 'unparseable' },
+            ]),
+          );
       });
   return [
     wrap(express.json({ limit, strict: true })),

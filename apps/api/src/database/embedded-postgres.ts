@@ -17,7 +17,10 @@ const SOCKET_PORT = 5432;
  * private unix socket so the service still speaks the PostgreSQL wire protocol through `pg`
  * (../shared/docs/database.md). A unix socket avoids claiming a TCP port on the user's machine.
  */
-export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  maxConnections: number,
+): Promise<EmbeddedPostgres> {
   const pgliteDir = join(dataDir, 'pglite');
   mkdirSync(pgliteDir, { recursive: true });
   const db = await PGlite.create({ dataDir: pgliteDir });

@@ -49,7 +49,9 @@ export class IngestService implements OnModuleDestroy {
     );
     this.twinDone = new Promise((done) =>
       this.subscriptions.push(
-        this.committed$.pipe(concatMap((byCell) => from(this.advanceTwins(byCell)))).subscribe({ complete: done }),
+        this.committed$
+          .pipe(concatMap((byCell) => from(this.advanceTwins(byCell))))
+          .subscribe({ complete: done }),
       ),
     );
   }
@@ -94,7 +96,9 @@ export class IngestService implements OnModuleDestroy {
         insertedKeys.add(key);
         accepted[owner.get(key)!] += 1;
       }
-      batch.forEach((job, i) => job.resolve({ accepted: accepted[i], duplicates: job.samples.length - accepted[i] }));
+      batch.forEach((job, i) =>
+        job.resolve({ accepted: accepted[i], duplicates: job.samples.length - accepted[i] }),
+      );
       const byCell = new Map<string, SamplePoint[]>();
       for (const row of rows) {
         if (!insertedKeys.has(`${row.cellId}\u0000${row.sample.seq}`)) continue;

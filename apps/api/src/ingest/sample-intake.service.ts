@@ -16,16 +16,19 @@ export class SampleIntakeService {
   ) {}
 
   async intake(principal: Principal, cellId: unknown, raw: readonly unknown[]): Promise<IngestResult> {
-    if (typeof cellId !== 'string') throw DomainError.validation([{ field: 'cellId', reason: 'must be a string' }]);
+    if (typeof cellId !== 'string')
+      throw DomainError.validation([{ field: 'cellId', reason: 'must be a string' }]);
     if (!mayWriteCell(principal, cellId)) {
       throw new DomainError(ErrorCode.Forbidden, `token may not write to cell ${cellId}`, [
         { field: 'cellId', reason: 'not allowed for this token' },
       ]);
     }
     if (raw.length > MAX_SAMPLES_PER_BATCH) {
-      throw new DomainError(ErrorCode.PayloadTooLarge, `at most ${MAX_SAMPLES_PER_BATCH} samples per request`, [
-        { field: 'samples', reason: `more than ${MAX_SAMPLES_PER_BATCH}` },
-      ]);
+      throw new DomainError(
+        ErrorCode.PayloadTooLarge,
+        `at most ${MAX_SAMPLES_PER_BATCH} samples per request`,
+        [{ field: 'samples', reason: `more than ${MAX_SAMPLES_PER_BATCH}` }],
+      );
     }
     await this.cells.require(cellId);
     const { valid, rejected } = validateSamples(raw, {

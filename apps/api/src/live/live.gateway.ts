@@ -33,7 +33,11 @@ export class LiveGateway implements OnGatewayInit {
     requireSocketRoles(namespace, this.auth, ['admin', 'viewer']);
   }
 
-  clientSend<E extends keyof LiveClientEventMap>(event: E, room: string, payload: LiveClientEventMap[E]): void {
+  clientSend<E extends keyof LiveClientEventMap>(
+    event: E,
+    room: string,
+    payload: LiveClientEventMap[E],
+  ): void {
     this.namespace.to(room).emit(event, payload);
   }
 
@@ -45,7 +49,8 @@ export class LiveGateway implements OnGatewayInit {
   async subscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
     const cellId = (body as { cellId?: unknown } | null)?.cellId;
     if (typeof cellId !== 'string') return { ok: false, error: { field: 'cellId', reason: 'required' } };
-    if (!(await this.cells.find(cellId))) return { ok: false, error: { field: 'cellId', reason: 'unknown cell' } };
+    if (!(await this.cells.find(cellId)))
+      return { ok: false, error: { field: 'cellId', reason: 'unknown cell' } };
     await socket.join(cellRoom(cellId));
     try {
       return { ok: true, state: await this.twin.current(cellId) };

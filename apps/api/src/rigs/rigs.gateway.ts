@@ -1,4 +1,10 @@
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
 import type { IngestResult } from '@twin/contracts';
 import type { Namespace } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
@@ -25,7 +31,10 @@ export class RigsGateway implements OnGatewayInit {
   }
 
   @SubscribeMessage('samples')
-  async samples(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown): Promise<SocketIngestReply> {
+  async samples(
+    @ConnectedSocket() socket: AuthedSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SocketIngestReply> {
     const payload = (body ?? {}) as { cellId?: unknown; samples?: unknown };
     try {
       if (!Array.isArray(payload.samples)) {
@@ -33,9 +42,17 @@ export class RigsGateway implements OnGatewayInit {
       }
       return await this.intake.intake(socket.data.principal, payload.cellId, payload.samples);
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.NotFound && Array.isArray(payload.samples)) {
+      if (
+        error instanceof DomainError &&
+        error.code === ErrorCode.NotFound &&
+        Array.isArray(payload.samples)
+      ) {
         // An unknown cell rejects each sample by itself, like any other per-sample problem.
-        const rejected = payload.samples.map((_, index) => ({ index, field: 'cellId', reason: 'unknown cell' }));
+        const rejected = payload.samples.map((_, index) => ({
+          index,
+          field: 'cellId',
+          reason: 'unknown cell',
+        }));
         return { accepted: 0, duplicates: 0, rejected };
       }
       if (error instanceof DomainError) {

@@ -68,17 +68,19 @@ export class SamplesController {
     const format = query.format ?? 'json';
     if (format === 'csv') {
       if (next) res.setHeader('X-Next-Cursor', next);
-      res.type('text/csv').send(
-        ['seq,ts,voltageV,currentA,temperatureC,cycle,step']
-          .concat(
-            page.map((s) =>
-              [s.seq, new Date(s.tsMs).toISOString(), s.voltageV, s.currentA]
-                .concat([csvValue(s.temperatureC), csvValue(s.cycle), csvValue(s.step)])
-                .join(','),
-            ),
-          )
-          .join('\n') + '\n',
-      );
+      res
+        .type('text/csv')
+        .send(
+          ['seq,ts,voltageV,currentA,temperatureC,cycle,step']
+            .concat(
+              page.map((s) =>
+                [s.seq, new Date(s.tsMs).toISOString(), s.voltageV, s.currentA]
+                  .concat([csvValue(s.temperatureC), csvValue(s.cycle), csvValue(s.step)])
+                  .join(','),
+              ),
+            )
+            .join('\n') + '\n',
+        );
       return;
     }
     if (format !== 'json') throw DomainError.validation([{ field: 'format', reason: 'must be json or csv' }]);

@@ -8,7 +8,10 @@ export class TwinRepository {
   constructor(private readonly db: DatabaseService) {}
 
   /** Newest checkpoint strictly below `beforeSeq` (or the newest of all). */
-  async checkpointBefore(cellId: string, beforeSeq: number | null): Promise<{ seq: number; state: CellTwinState } | null> {
+  async checkpointBefore(
+    cellId: string,
+    beforeSeq: number | null,
+  ): Promise<{ seq: number; state: CellTwinState } | null> {
     const { rows } = await this.db.pool.query<{ seq: number; state: CellTwinState }>(
       `SELECT seq, state FROM twin_checkpoints
        WHERE cell_id = $1 AND ($2::bigint IS NULL OR seq < $2)

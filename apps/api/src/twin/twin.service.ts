@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { CellConfig, CycleSummary, SamplePoint, TwinStatePayload } from '@twin/contracts';
 import {
   stepCellTwin,
@@ -47,7 +53,10 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.flushTimer = setInterval(() => void this.flush().catch((e: Error) => this.logger.warn(e.message)), FLUSH_INTERVAL_MS);
+    this.flushTimer = setInterval(
+      () => void this.flush().catch((e: Error) => this.logger.warn(e.message)),
+      FLUSH_INTERVAL_MS,
+    );
     this.flushTimer.unref();
   }
 
@@ -104,7 +113,9 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     const stored = await this.twins.cycles(cellId);
     const open = rt.state?.cycles.open;
     if (!open) return stored;
-    return [...stored.filter((c) => c.index !== open.index), summarizeCycle(open)].sort((a, b) => a.index - b.index);
+    return [...stored.filter((c) => c.index !== open.index), summarizeCycle(open)].sort(
+      (a, b) => a.index - b.index,
+    );
   }
 
   /** A cell created (or changed) after start-up gets a fresh runtime. */
@@ -156,7 +167,12 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     rt.latestDirty = true;
   }
 
-  private async replayFrom(rt: CellRuntime, cellId: string, afterSeq: number, closed: CycleSummary[]): Promise<void> {
+  private async replayFrom(
+    rt: CellRuntime,
+    cellId: string,
+    afterSeq: number,
+    closed: CycleSummary[],
+  ): Promise<void> {
     let cursor = afterSeq;
     for (;;) {
       const page = await this.samples.readAfter(cellId, cursor, REPLAY_PAGE);
