@@ -1,0 +1,220 @@
+import { AlertConfigError, requireNonNegative } from '../alert-config.error';
+import { createDetector, type DetectorState } from '../detectors/create-detector';
+import type { Detector, Verdict } from '../detectors/detector.types';
+import type { AlertEvent, AlertRule, CellRef, RuleVerdict, SignalObservation } from './alert-rule.types';
+
+export interface OpenAlert {
+  openedAtMs: number;
+  cycle: number | null;
+}
+
+/** Everything one rule remembers about one cell; plain JSON. */
+export interface RuleCellState {
+  /** The rule's detector config as JSON: an edited rule restarts its detector instead of misreading state. */
+  configKey: string;
+  detector: DetectorState;
+  open: OpenAlert | null;
+  /** Start of the current unbroken run of inside-band observations while an alert is open. */
+  insideSinceMs: number | null;
+  lastResolvedMs: number | null;
+  /** Firings swallowed by the cool-down, for diagnostics. */
+  suppressedCount: number;
+}
+
+export interface AlertEvaluatorState {
+  /** rule id → cell id → state. */
+  rules: Record<string, Record<string, RuleCellState>>;
+}
+
+export interface EvaluationResult {
+  state: AlertEvaluatorState;
+  events: AlertEvent[];
+  verdicts: RuleVerdict[];
+}
+
+export interface AlertEvaluator {
+  readonly rules: readonly AlertRule[];
+  init(): AlertEvaluatorState;
+  /** Applies every rule whose scope covers the cell and whose signal is the observation's. */
+  step(state: AlertEvaluatorState, cell: CellRef, observation: SignalObservation): EvaluationResult;
+  /** Closes an open alert by hand (an acknowledged and fixed problem); no-op when none is open. */
+  resolve(state: AlertEvaluatorState, ruleId: string, cellId: string, tsMs: number): EvaluationResult;
+}
+
+interface CompiledRule {
+  rule: AlertRule;
+  detector: Detector<DetectorState>;
+  configKey: string;
+}
+
+export function ruleCoversCell(rule: AlertRule, cell: CellRef): boolean {
+  const scope = rule.scope;
+  if ('all' in scope) return scope.all === true;
+  if ('cellId' in scope) return scope.cellId === cell.cellId;
+  return cell.campaignId != null && scope.campaignId === cell.campaignId;
+}
+
+function compile(rule: AlertRule): CompiledRule {
+  if (typeof rule.id !== 'string' || rule.id.length === 0) {
+    throw new AlertConfigError('ALERT_INVALID_PARAMS', 'rule.id must be a non-empty string');
+  }
+  requireNonNegative(`${rule.id}.cooldownSeconds`, rule.cooldownSeconds);
+  if (rule.autoResolveSeconds !== null)
+    requireNonNegative(`${rule.id}.autoResolveSeconds`, rule.autoResolveSeconds);
+  return { rule, detector: createDetector(rule.detector), configKey: JSON.stringify(rule.detector) };
+}
+
+function event(
+  type: AlertEvent['type'],
+  rule: AlertRule,
+  cellId: string,
+  observation: SignalObservation,
+  verdict: Verdict,
+  openedAtMs: number,
+): AlertEvent {
+  return {
+    type,
+    ruleId: rule.id,
+    cellId,
+    signal: rule.signal,
+    detector: verdict.detector,
+    severity: rule.severity,
+    value: verdict.value,
+    baseline: verdict.baseline,
+    cycle: observation.cycle,
+    soc: observation.soc,
+    regime: observation.regime,
+    tsMs: observation.tsMs,
+    openedAtMs,
+    ...(type === 'resolve' ? { resolvedBy: 'auto' as const } : {}),
+    detail: verdict.detail,
+  };
+}
+
+/**
+ * The alert lifecycle for one (rule, cell): at most one open alert (de-duplication); a firing verdict
+ * opens one unless the cool-down since the last resolve is still running; an open alert resolves once
+ * the verdicts have said "inside band" without a break for autoResolveSeconds.
+ */
+function advance(
+  compiled: CompiledRule,
+  entry: RuleCellState,
+  cellId: string,
+  observation: SignalObservation,
+): { entry: RuleCellState; verdict: Verdict; event: AlertEvent | null } {
+  const { rule, detector } = compiled;
+  const step = detector.step(entry.detector, {
+    value: observation.value,
+    stdErr: observation.stdErr ?? null,
+    tsMs: observation.tsMs,
+    cycle: observation.cycle,
+  });
+  const verdict = step.verdict;
+  const next: RuleCellState = { ...entry, detector: step.state };
+  if (verdict.ignored) return { entry: next, verdict, event: null };
+
+  if (next.open !== null) {
+    if (verdict.firing || !verdict.insideBand)
+      return { entry: { ...next, insideSinceMs: null }, verdict, event: null };
+    const insideSinceMs = next.insideSinceMs ?? observation.tsMs;
+    const held = observation.tsMs - insideSinceMs;
+    if (rule.autoResolveSeconds !== null && held >= rule.autoResolveSeconds * 1000) {
+      return {
+        entry: { ...next, open: null, insideSinceMs: null, lastResolvedMs: observation.tsMs },
+        verdict,
+        event: event('resolve', rule, cellId, observation, verdict, next.open.openedAtMs),
+      };
+    }
+    return { entry: { ...next, insideSinceMs }, verdict, event: null };
+  }
+
+  if (!verdict.firing) return { entry: next, verdict, event: null };
+  const coolingDown =
+    next.lastResolvedMs !== null && observation.tsMs - next.lastResolvedMs < rule.cooldownSeconds * 1000;
+  if (coolingDown)
+    return { entry: { ...next, suppressedCount: next.suppressedCount + 1 }, verdict, event: null };
+  return {
+    entry: { ...next, open: { openedAtMs: observation.tsMs, cycle: observation.cycle }, insideSinceMs: null },
+    verdict,
+    event: event('open', rule, cellId, observation, verdict, observation.tsMs),
+  };
+}
+
+export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluator {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (seen.has(rule.id))
+      throw new AlertConfigError('ALERT_DUPLICATE_RULE_ID', `duplicate rule id ${rule.id}`);
+    seen.add(rule.id);
+  }
+  const compiled = rules.map(compile);
+  const byId = new Map(compiled.map((c) => [c.rule.id, c]));
+
+  const freshEntry = (c: CompiledRule): RuleCellState => ({
+    configKey: c.configKey,
+    detector: c.detector.init(),
+    open: null,
+    insideSinceMs: null,
+    lastResolvedMs: null,
+    suppressedCount: 0,
+  });
+
+  return {
+    rules,
+    init: () => ({ rules: {} }),
+    step(state, cell, observation) {
+      if (!Number.isFinite(observation.tsMs)) {
+        throw new AlertConfigError('ALERT_INVALID_OBSERVATION', 'observation.tsMs must be finite');
+      }
+      const events: AlertEvent[] = [];
+      const verdicts: RuleVerdict[] = [];
+      let ruleStates = state.rules;
+      for (const c of compiled) {
+        if (c.rule.signal !== observation.signal || !ruleCoversCell(c.rule, cell)) continue;
+        const cells = ruleStates[c.rule.id] ?? {};
+        const previous = cells[cell.cellId];
+        // A persisted entry from an older version of the rule keeps its alert but restarts the detector.
+        const entry =
+          previous === undefined
+            ? freshEntry(c)
+            : previous.configKey === c.configKey
+              ? previous
+              : { ...previous, configKey: c.configKey, detector: c.detector.init(), insideSinceMs: null };
+        const out = advance(c, entry, cell.cellId, observation);
+        ruleStates = { ...ruleStates, [c.rule.id]: { ...cells, [cell.cellId]: out.entry } };
+        verdicts.push({ ruleId: c.rule.id, verdict: out.verdict });
+        if (out.event !== null) events.push(out.event);
+      }
+      return { state: { rules: ruleStates }, events, verdicts };
+    },
+    resolve(state, ruleId, cellId, tsMs) {
+      const c = byId.get(ruleId);
+      const entry = state.rules[ruleId]?.[cellId];
+      if (c === undefined || entry === undefined || entry.open === null)
+        return { state, events: [], verdicts: [] };
+      const closed: RuleCellState = { ...entry, open: null, insideSinceMs: null, lastResolvedMs: tsMs };
+      const resolveEvent: AlertEvent = {
+        type: 'resolve',
+        ruleId,
+        cellId,
+        signal: c.rule.signal,
+        detector: c.rule.detector.kind,
+        severity: c.rule.severity,
+        value: null,
+        baseline: null,
+        cycle: null,
+        soc: null,
+        regime: null,
+        tsMs,
+        openedAtMs: entry.open.openedAtMs,
+        resolvedBy: 'manual',
+        detail: 'resolved by hand',
+      };
+      return {
+        state: { rules: { ...state.rules, [ruleId]: { ...state.rules[ruleId], [cellId]: closed } } },
+        events: [resolveEvent],
+        verdicts: [],
+      };
+    },
+  };
+}

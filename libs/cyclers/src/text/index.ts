@@ -1,0 +1,10 @@
+export { createArbinCsvParser } from './arbin-csv.parser';
+export { createBasytecTxtParser } from './basytec-txt.parser';
+export { createBatteryArchiveCsvParser } from './battery-archive-csv.parser';
+export { createBdfCsvParser } from './bdf-csv.parser';
+export { BDF_COLUMNS } from './bdf-columns';
+export { createBiologicMptParser } from './biologic-mpt.parser';
+export { createGamryDtaParser } from './gamry-dta.parser';
+export { createMaccorTxtParser } from './maccor-txt.parser';
+export { createNewareCsvParser } from './neware-csv.parser';
+export { createNovonixCsvParser } from './novonix-csv.parser';
