@@ -1,60 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AuthGuard } from './auth/auth.guard';
-import { AuthService } from './auth/auth.service';
-import { TokenRepository } from './auth/token.repository';
-import { TokensController } from './auth/tokens.controller';
-import { CellsController } from './cells/cells.controller';
-import { CellsRepository } from './cells/cells.repository';
-import { CellsService } from './cells/cells.service';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { APP_CONFIG, type AppConfig } from './config/app-config';
-import { DatabaseService } from './database/database.service';
-import { HealthController } from './health/health.controller';
-import { IngestService } from './ingest/ingest.service';
-import { SampleIntakeService } from './ingest/sample-intake.service';
-import { LiveEmitterService } from './live/live-emitter.service';
-import { LiveGateway } from './live/live.gateway';
-import { RigsGateway } from './rigs/rigs.gateway';
-import { SamplesController } from './samples/samples.controller';
-import { SamplesRepository } from './samples/samples.repository';
-import { TwinModelRegistry } from './twin/twin-model.registry';
-import { TwinRepository } from './twin/twin.repository';
-import { TwinService } from './twin/twin.service';
+import type { AppConfig } from './config/app-config';
+import { CoreModule } from './core.module';
+
+/** Capabilities plug in here, one Nest module each, on top of the core live path. */
+const FEATURE_MODULES: DynamicModule['imports'] = [];
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: AppModule,
-      controllers: [HealthController, TokensController, CellsController, SamplesController],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        {
-          provide: DatabaseService,
-          inject: [APP_CONFIG],
-          useFactory: async (c: AppConfig) => {
-            const db = new DatabaseService(c);
-            await db.connect();
-            return db;
-          },
-        },
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        TokenRepository,
-        AuthService,
-        CellsRepository,
-        CellsService,
-        SamplesRepository,
-        TwinRepository,
-        TwinModelRegistry,
-        TwinService,
-        IngestService,
-        SampleIntakeService,
-        LiveGateway,
-        LiveEmitterService,
-        RigsGateway,
-      ],
-    };
+    return { module: AppModule, imports: [CoreModule.forRoot(config), ...(FEATURE_MODULES ?? [])] };
   }
 }
