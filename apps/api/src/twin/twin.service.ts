@@ -43,6 +43,15 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly runtimes = new Map<string, Promise<CellRuntime>>();
   private flushTimer: NodeJS.Timeout | null = null;
   readonly states$ = new Subject<TwinStatePayload>();
+  /** Every sample stepped in order, with the state after the last one (signal extractors listen here). */
+  readonly applied$ = new Subject<{
+    cellId: string;
+    samples: SamplePoint[];
+    state: CellTwinState;
+    recomputed: boolean;
+  }>();
+  /** A cycle closed (or re-closed after a recompute) with its summary. */
+  readonly cycleClosed$ = new Subject<{ cellId: string; cycle: CycleSummary }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
@@ -69,6 +78,8 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     if (this.flushTimer) clearInterval(this.flushTimer);
     await this.flush(true);
     this.states$.complete();
+    this.applied$.complete();
+    this.cycleClosed$.complete();
   }
 
   /** Applies newly committed samples of one cell (any order; the twin sorts out late ones). */
@@ -89,12 +100,15 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     }
     const sorted = [...committed].sort((a, b) => a.seq - b.seq);
     const closed: CycleSummary[] = [];
-    if (rt.state && sorted[0].seq < rt.state.last.seq) {
+    const recomputed = rt.state !== null && sorted[0].seq < rt.state.last.seq;
+    if (recomputed) {
       await this.recompute(rt, sorted[0].seq, closed);
     } else {
       for (const sample of sorted) this.step(rt, sample, closed);
     }
     await this.twins.saveCycles(cellId, closed);
+    if (rt.state) this.applied$.next({ cellId, samples: sorted, state: rt.state, recomputed });
+    for (const cycle of closed) this.cycleClosed$.next({ cellId, cycle });
     if (rt.appliedSinceCheckpoint >= this.appConfig.checkpointEverySamples && rt.state) {
       await this.twins.saveCheckpoint(cellId, rt.state.last.seq, rt.state);
       rt.appliedSinceCheckpoint = 0;
