@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { bodyParsers } from './common/body-parsers';
+import { dashboardStatic } from './common/dashboard-static';
+import { findRepoRoot } from './database/find-migrations-dir';
 import type { AppConfig } from './config/app-config';
 import { TwinService } from './twin/twin.service';
 
@@ -22,6 +25,7 @@ export async function startApp(config: AppConfig): Promise<INestApplication> {
   });
   app.disable('x-powered-by');
   for (const parser of bodyParsers()) app.use(parser);
+  for (const handler of dashboardStatic(join(findRepoRoot(), 'dist', 'dashboard'))) app.use(handler);
   app.setGlobalPrefix('api/v1');
   app.enableShutdownHooks();
   await app.get(AuthService).ensureAdminToken();

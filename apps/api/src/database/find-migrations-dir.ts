@@ -12,3 +12,8 @@ export function findMigrationsDir(start: string = import.meta.dirname): string {
     dir = parent;
   }
 }
+
+/** The repository (or image) root: the folder that holds infra/db/migrations. */
+export function findRepoRoot(start: string = import.meta.dirname): string {
+  return join(findMigrationsDir(start), '..', '..', '..');
+}
