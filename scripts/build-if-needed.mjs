@@ -41,7 +41,7 @@ export function buildIfNeeded() {
       stdio: 'inherit',
     },
   );
-  if (existsSync(join(root, 'apps', 'dashboard', 'index.html'))) {
+  if (existsSync(join(root, 'apps', 'dashboard', 'index.html')) && !process.env.SKIP_DASHBOARD_BUILD) {
     execFileSync(
       process.execPath,
       [

@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
+import { ModelModule } from './model/model.module';
 
 /** Capabilities plug in here, one Nest module each, on top of the core live path. */
-const FEATURE_MODULES: DynamicModule['imports'] = [];
+const FEATURE_MODULES: DynamicModule['imports'] = [ModelModule];
 
 @Module({})
 export class AppModule {

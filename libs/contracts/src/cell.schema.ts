@@ -28,6 +28,8 @@ export const createCellSchema = z.object({
     .refine((v) => Number.isFinite(v) && v >= 0 && v <= 1, 'must be within 0–1')
     .optional(),
   tags: z.array(z.string().max(64)).max(32).optional(),
+  /** Per-cell interface-model parameters and material overrides (docs/model.md), checked by the model. */
+  modelParameters: z.record(z.string(), z.unknown()).optional(),
 });
 export type CreateCellInput = z.infer<typeof createCellSchema>;
 
@@ -43,5 +45,6 @@ export interface CellConfig {
   stackPressureMPa: number;
   initialSoc: number;
   tags: string[];
+  modelParameters: Record<string, unknown> | null;
   createdAt: string;
 }

@@ -14,6 +14,7 @@ interface CellRow {
   stack_pressure_mpa: number;
   initial_soc: number;
   tags: string[];
+  model_overrides: Record<string, unknown> | null;
   created_at: Date;
 }
 
@@ -30,12 +31,13 @@ function toConfig(row: CellRow): CellConfig {
     stackPressureMPa: row.stack_pressure_mpa,
     initialSoc: row.initial_soc,
     tags: row.tags,
+    modelParameters: row.model_overrides,
     createdAt: row.created_at.toISOString(),
   };
 }
 
 const COLUMNS = `id, name, cathode, electrolyte, anode, coating, nominal_capacity_ah, electrode_area_cm2,
-  stack_pressure_mpa, initial_soc, tags, created_at`;
+  stack_pressure_mpa, initial_soc, tags, model_overrides, created_at`;
 
 @Injectable()
 export class CellsRepository {
@@ -45,8 +47,8 @@ export class CellsRepository {
   async insert(input: CreateCellInput): Promise<CellConfig | null> {
     const { rows } = await this.db.pool.query<CellRow>(
       `INSERT INTO cells (id, name, cathode, electrolyte, anode, coating, nominal_capacity_ah,
-         electrode_area_cm2, stack_pressure_mpa, initial_soc, tags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         electrode_area_cm2, stack_pressure_mpa, initial_soc, tags, model_overrides)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
       [
         input.id,
@@ -60,6 +62,7 @@ export class CellsRepository {
         input.stackPressureMPa,
         input.initialSoc ?? 0,
         input.tags ?? [],
+        input.modelParameters ? JSON.stringify(input.modelParameters) : null,
       ],
     );
     return rows[0] ? toConfig(rows[0]) : null;

@@ -1,0 +1,82 @@
+import type { CellConfig } from '@twin/contracts';
+import { createInterfaceTwin, type InterfaceModelParams, type TwinState } from '@twin/interface-model';
+import type { TwinModelInput, TwinModelPlugin } from '@twin/twin';
+
+/** Room temperature stands in until a rig reports temperature (the model needs one). */
+const DEFAULT_TEMPERATURE_C = 25;
+
+/** Model state in the twin: the interface twin's own state plus the last measured interface resistance. */
+export interface InterfacePluginState {
+  twin: TwinState;
+  measuredInterfaceResistanceOhmCm2: number | null;
+  residualOhmCm2: number | null;
+}
+
+export function interfaceModelParams(cell: CellConfig): Partial<InterfaceModelParams> {
+  return (cell.modelParameters ?? {}) as Partial<InterfaceModelParams>;
+}
+
+/**
+ * The interface model (issue #4) riding on each sample's twin step: SOC, temperature, the cell's
+ * stack pressure and cycle → SCL state, contact mechanics and regime. The SCL is re-solved only when
+ * SOC moves ≥ 0.1 % (the interface twin's cache), so the per-sample cost stays in microseconds.
+ */
+export function interfaceModelPlugin(cell: CellConfig): TwinModelPlugin<InterfacePluginState> {
+  const twin = createInterfaceTwin(
+    { cathode: cell.cathode, electrolyte: cell.electrolyte, coating: cell.coating },
+    interfaceModelParams(cell),
+  );
+  return {
+    version: 'interface-model',
+    parameterHash: twin.cell.parameterHash,
+    init: () => ({
+      twin: twin.initialState(),
+      measuredInterfaceResistanceOhmCm2: null,
+      residualOhmCm2: null,
+    }),
+    step(state, input: TwinModelInput) {
+      const { state: next, output } = twin.step(state.twin, {
+        soc: Math.min(1, Math.max(0, input.soc)),
+        temperatureC: input.temperatureC ?? DEFAULT_TEMPERATURE_C,
+        stackPressureMPa: cell.stackPressureMPa,
+        cycle: Math.max(0, Math.trunc(input.cycle)),
+      });
+      return {
+        state: {
+          twin: next,
+          measuredInterfaceResistanceOhmCm2: state.measuredInterfaceResistanceOhmCm2,
+          residualOhmCm2: state.residualOhmCm2,
+        },
+        outputs: {
+          interface: output.interface,
+          regime: output.regime.regime,
+          model: output.model,
+          measuredInterfaceResistanceOhmCm2: state.measuredInterfaceResistanceOhmCm2,
+          residualOhmCm2: state.residualOhmCm2,
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A measured interface resistance (EIS fit or pulse estimate) calibrates the free parameters by the
+ * model's bounded recursive update and records residual = measured − predicted.
+ */
+export function calibrateInterfaceState(
+  cell: CellConfig,
+  state: InterfacePluginState,
+  measuredOhmCm2: number,
+): InterfacePluginState {
+  const twin = createInterfaceTwin(
+    { cathode: cell.cathode, electrolyte: cell.electrolyte, coating: cell.coating },
+    interfaceModelParams(cell),
+  );
+  if (!state.twin.lastSample) return state;
+  const result = twin.calibrate(state.twin, measuredOhmCm2);
+  return {
+    twin: result.state,
+    measuredInterfaceResistanceOhmCm2: measuredOhmCm2,
+    residualOhmCm2: result.residualOhmCm2,
+  };
+}
