@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
+import { EisModule } from './eis/eis.module';
 import { ModelModule } from './model/model.module';
 
 /** Capabilities plug in here, one Nest module each, on top of the core live path. */
-const FEATURE_MODULES: DynamicModule['imports'] = [ModelModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [ModelModule, EisModule];
 
 @Module({})
 export class AppModule {

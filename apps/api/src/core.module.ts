@@ -15,6 +15,7 @@ import { IngestService } from './ingest/ingest.service';
 import { SampleIntakeService } from './ingest/sample-intake.service';
 import { LiveEmitterService } from './live/live-emitter.service';
 import { LiveGateway } from './live/live.gateway';
+import { RigMessageRegistry } from './rigs/rig-message.registry';
 import { RigsGateway } from './rigs/rigs.gateway';
 import { SamplesController } from './samples/samples.controller';
 import { SamplesRepository } from './samples/samples.repository';
@@ -35,6 +36,7 @@ const SHARED = [
   IngestService,
   SampleIntakeService,
   LiveGateway,
+  RigMessageRegistry,
 ];
 
 /**

@@ -22,6 +22,11 @@ export interface TwinModelPlugin<S = unknown> {
   readonly parameterHash: string;
   init(): S;
   step(state: S, input: TwinModelInput): { state: S; outputs: Record<string, unknown> };
+  /** Folds a measured interface resistance (Ω·cm²) into the model state; outputs change from the next step. */
+  calibrate?(
+    state: S,
+    measuredInterfaceResistanceOhmCm2: number,
+  ): { state: S; outputs: Record<string, unknown> };
 }
 
 export interface TwinModelInput {

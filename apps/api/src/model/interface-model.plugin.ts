@@ -28,6 +28,19 @@ export function interfaceModelPlugin(cell: CellConfig): TwinModelPlugin<Interfac
   );
   return {
     version: 'interface-model',
+    calibrate(state, measuredOhmCm2) {
+      if (!state.twin.lastSample) return { state, outputs: {} };
+      // The model's bounded recursive update of f_SE and k_D; residual = measured − predicted (issue #4).
+      const result = twin.calibrate(state.twin, measuredOhmCm2);
+      return {
+        state: {
+          twin: result.state,
+          measuredInterfaceResistanceOhmCm2: measuredOhmCm2,
+          residualOhmCm2: result.residualOhmCm2,
+        },
+        outputs: { measuredInterfaceResistanceOhmCm2: measuredOhmCm2, residualOhmCm2: result.residualOhmCm2 },
+      };
+    },
     parameterHash: twin.cell.parameterHash,
     init: () => ({
       twin: twin.initialState(),
@@ -56,27 +69,5 @@ export function interfaceModelPlugin(cell: CellConfig): TwinModelPlugin<Interfac
         },
       };
     },
-  };
-}
-
-/**
- * A measured interface resistance (EIS fit or pulse estimate) calibrates the free parameters by the
- * model's bounded recursive update and records residual = measured − predicted.
- */
-export function calibrateInterfaceState(
-  cell: CellConfig,
-  state: InterfacePluginState,
-  measuredOhmCm2: number,
-): InterfacePluginState {
-  const twin = createInterfaceTwin(
-    { cathode: cell.cathode, electrolyte: cell.electrolyte, coating: cell.coating },
-    interfaceModelParams(cell),
-  );
-  if (!state.twin.lastSample) return state;
-  const result = twin.calibrate(state.twin, measuredOhmCm2);
-  return {
-    twin: result.state,
-    measuredInterfaceResistanceOhmCm2: measuredOhmCm2,
-    residualOhmCm2: result.residualOhmCm2,
   };
 }

@@ -11,6 +11,21 @@ import { AuthService } from '../auth/auth.service';
 import { requireSocketRoles, type AuthedSocket } from '../auth/socket-auth';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { SampleIntakeService } from '../ingest/sample-intake.service';
+import { RigMessageRegistry } from './rig-message.registry';
+
+function toSocketError(error: unknown) {
+  if (error instanceof DomainError) {
+    return {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details.length ? { details: error.details } : {}),
+        ...(error.retryAfterSeconds !== null ? { retryAfterMs: error.retryAfterSeconds * 1000 } : {}),
+      },
+    };
+  }
+  return { error: { code: 'INTERNAL', message: 'internal error' } };
+}
 
 type SocketIngestReply = IngestResult | { error: { code: string; message: string; retryAfterMs?: number } };
 
@@ -24,7 +39,20 @@ export class RigsGateway implements OnGatewayInit {
   constructor(
     private readonly auth: AuthService,
     private readonly intake: SampleIntakeService,
+    private readonly extra: RigMessageRegistry,
   ) {}
+
+  /** `spectrum {cellId, ts, points, …}` → ack with the stored spectrum (its fit follows as a live event). */
+  @SubscribeMessage('spectrum')
+  async spectrum(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+    const handler = this.extra.get('spectrum');
+    if (!handler) return { error: { code: 'NOT_FOUND', message: 'spectra are not handled by this server' } };
+    try {
+      return await handler(socket.data.principal, body);
+    } catch (error) {
+      return toSocketError(error);
+    }
+  }
 
   afterInit(namespace: Namespace): void {
     requireSocketRoles(namespace, this.auth, ['admin', 'rig']);
@@ -55,17 +83,7 @@ export class RigsGateway implements OnGatewayInit {
         }));
         return { accepted: 0, duplicates: 0, rejected };
       }
-      if (error instanceof DomainError) {
-        return {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.details.length ? { details: error.details } : {}),
-            ...(error.retryAfterSeconds !== null ? { retryAfterMs: error.retryAfterSeconds * 1000 } : {}),
-          },
-        };
-      }
-      return { error: { code: 'INTERNAL', message: 'internal error' } };
+      return toSocketError(error);
     }
   }
 }

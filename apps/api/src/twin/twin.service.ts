@@ -116,6 +116,23 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     if (rt.state) this.states$.next(twinPayload(cellId, rt.state));
   }
 
+  /**
+   * A measured interface resistance reaches the model (EIS fit or pulse estimate). It runs on the
+   * caller's turn, between sample batches, and is checkpointed with the state like everything else.
+   */
+  async calibrate(
+    cellId: string,
+    measuredInterfaceResistanceOhmCm2: number,
+  ): Promise<Record<string, unknown> | null> {
+    const rt = await this.runtime(cellId);
+    if (!rt.state || !rt.plugin?.calibrate) return null;
+    const { state, outputs } = rt.plugin.calibrate(rt.state.model, measuredInterfaceResistanceOhmCm2);
+    rt.state = { ...rt.state, model: state, outputs: { ...rt.state.outputs, ...outputs } };
+    rt.latestDirty = true;
+    this.states$.next(twinPayload(cellId, rt.state));
+    return outputs;
+  }
+
   async current(cellId: string): Promise<TwinStatePayload | null> {
     const rt = await this.runtime(cellId);
     return rt.state ? twinPayload(cellId, rt.state) : null;

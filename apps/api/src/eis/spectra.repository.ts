@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import type { ImpedancePoint } from '@twin/contracts';
+import { DatabaseService } from '../database/database.service';
+
+export type SpectrumStatus = 'pending' | 'fitted' | 'invalid' | 'fit-failed';
+
+export interface StoredSpectrum {
+  id: number;
+  cellId: string;
+  ts: string;
+  soc: number | null;
+  temperatureC: number | null;
+  cycle: number | null;
+  points: ImpedancePoint[];
+  status: SpectrumStatus;
+  valid: boolean | null;
+  linKK: Record<string, unknown> | null;
+  fit: {
+    circuit: string;
+    parameters: { name: string; value: number; stdErr: number }[];
+    rmsRelErrorPct: number;
+  } | null;
+  interfaceArc: Record<string, unknown> | null;
+}
+
+interface SpectrumRow {
+  id: number;
+  cell_id: string;
+  ts: Date;
+  soc: number | null;
+  temperature_c: number | null;
+  cycle: number | null;
+  points: ImpedancePoint[];
+  status: SpectrumStatus;
+  lin_kk: Record<string, unknown> | null;
+  circuit: string | null;
+  fit: StoredSpectrum['fit'];
+  interface_arc: Record<string, unknown> | null;
+}
+
+function toSpectrum(r: SpectrumRow): StoredSpectrum {
+  return {
+    id: r.id,
+    cellId: r.cell_id,
+    ts: r.ts.toISOString(),
+    soc: r.soc,
+    temperatureC: r.temperature_c,
+    cycle: r.cycle,
+    points: r.points,
+    status: r.status,
+    valid: r.lin_kk ? Boolean(r.lin_kk.valid) : null,
+    linKK: r.lin_kk,
+    fit: r.fit,
+    interfaceArc: r.interface_arc,
+  };
+}
+
+@Injectable()
+export class SpectraRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  async insert(s: {
+    cellId: string;
+    tsMs: number;
+    soc: number | null;
+    temperatureC: number | null;
+    cycle: number | null;
+    points: ImpedancePoint[];
+  }): Promise<StoredSpectrum> {
+    const { rows } = await this.db.pool.query<SpectrumRow>(
+      `INSERT INTO spectra (cell_id, ts, soc, temperature_c, cycle, points)
+       VALUES ($1, to_timestamp($2 / 1000.0), $3, $4, $5, $6) RETURNING *`,
+      [s.cellId, s.tsMs, s.soc, s.temperatureC, s.cycle, JSON.stringify(s.points)],
+    );
+    return toSpectrum(rows[0]);
+  }
+
+  async saveResult(
+    id: number,
+    status: SpectrumStatus,
+    linKk: unknown,
+    circuit: string,
+    fit: unknown,
+    arc: unknown,
+  ): Promise<StoredSpectrum> {
+    const { rows } = await this.db.pool.query<SpectrumRow>(
+      `UPDATE spectra SET status = $2, lin_kk = $3, circuit = $4, fit = $5, interface_arc = $6 WHERE id = $1 RETURNING *`,
+      [
+        id,
+        status,
+        JSON.stringify(linKk),
+        circuit,
+        fit === null ? null : JSON.stringify(fit),
+        arc === null ? null : JSON.stringify(arc),
+      ],
+    );
+    return toSpectrum(rows[0]);
+  }
+
+  async list(
+    cellId: string,
+    fromMs: number | null,
+    toMs: number | null,
+    limit: number,
+  ): Promise<StoredSpectrum[]> {
+    const { rows } = await this.db.pool.query<SpectrumRow>(
+      `SELECT * FROM spectra WHERE cell_id = $1
+         AND ($2::float8 IS NULL OR ts >= to_timestamp($2 / 1000.0))
+         AND ($3::float8 IS NULL OR ts < to_timestamp($3 / 1000.0))
+       ORDER BY ts, id LIMIT $4`,
+      [cellId, fromMs, toMs, limit],
+    );
+    return rows.map(toSpectrum);
+  }
+
+  /** The cell's latest successful fit with this circuit: the warm start for the next spectrum. */
+  async lastFit(cellId: string, circuit: string): Promise<StoredSpectrum['fit']> {
+    const { rows } = await this.db.pool.query<{ fit: StoredSpectrum['fit'] }>(
+      `SELECT fit FROM spectra WHERE cell_id = $1 AND circuit = $2 AND status = 'fitted' ORDER BY ts DESC, id DESC LIMIT 1`,
+      [cellId, circuit],
+    );
+    return rows[0]?.fit ?? null;
+  }
+
+  async trajectory(cellId: string, param: string) {
+    const { rows } = await this.db.pool.query<{
+      id: number;
+      ts: Date;
+      cycle: number | null;
+      soc: number | null;
+      temperature_c: number | null;
+      p: { name: string; value: number; stdErr: number } | null;
+    }>(
+      `SELECT id, ts, cycle, soc, temperature_c,
+         (SELECT e FROM jsonb_array_elements(fit->'parameters') e WHERE e->>'name' = $2) AS p
+       FROM spectra WHERE cell_id = $1 AND status = 'fitted' ORDER BY ts, id`,
+      [cellId, param],
+    );
+    return rows
+      .filter((r) => r.p !== null)
+      .map((r) => ({
+        spectrumId: r.id,
+        ts: r.ts.toISOString(),
+        cycle: r.cycle,
+        soc: r.soc,
+        temperatureC: r.temperature_c,
+        value: r.p!.value,
+        stdErr: r.p!.stdErr,
+      }));
+  }
+}
