@@ -89,9 +89,16 @@ async function main(): Promise<void> {
   rig.onError = (cell, message) => console.error(`rig-sim: ${cell}: ${message} (will resend)`);
 
   const t0 = Date.now();
+  // Simulated time runs accel× faster than the wall clock. It starts (accel − 1) hours in the past so the
+  // first wall-clock hour of a demo stays behind "now" (the service rejects far-future timestamps), and
+  // coulomb counting on the service sees the same time base as the simulated physics.
+  const simStartMs = t0 - (accel - 1) * 3_600_000;
   const cells = ids.map(
-    (id, i) =>
-      new SimulatedCell({ ...DEFAULT_CELL, seed: i + 1, initialSoc: 0, temperatureC: 25 + (i % 3) }, t0),
+    (_, i) =>
+      new SimulatedCell(
+        { ...DEFAULT_CELL, seed: i + 1, initialSoc: 0, temperatureC: 25 + (i % 3) },
+        simStartMs,
+      ),
   );
   const seqs = ids.map((id) => startSeq.get(id)!);
   const buffers: WireSample[][] = ids.map(() => []);
@@ -99,10 +106,9 @@ async function main(): Promise<void> {
   const sampleTimer = setInterval(() => {
     cells.forEach((cell, i) => {
       const s = cell.advance(dtSimMs);
-      // Wall-clock timestamps keep the live view "now"; simulated physics runs accel× faster.
       buffers[i].push({
         seq: seqs[i]++,
-        ts: Date.now(),
+        ts: s.tsMs,
         voltageV: s.voltageV,
         currentA: s.currentA,
         temperatureC: s.temperatureC,

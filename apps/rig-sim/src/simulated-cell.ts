@@ -45,7 +45,7 @@ export interface SimSample {
 }
 
 /** mulberry32: a tiny seeded PRNG so simulated noise is reproducible. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
