@@ -9,6 +9,7 @@ import { bodyParsers } from './common/body-parsers';
 import { dashboardStatic } from './common/dashboard-static';
 import { findRepoRoot } from './database/find-migrations-dir';
 import type { AppConfig } from './config/app-config';
+import { opsHttpHandlers } from './ops/ops-http';
 import { TwinService } from './twin/twin.service';
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
@@ -24,10 +25,13 @@ export async function startApp(config: AppConfig): Promise<INestApplication> {
     logger: LOG_LEVELS[config.logLevel],
   });
   app.disable('x-powered-by');
+  for (const handler of opsHttpHandlers(app)) app.use(handler);
   for (const parser of bodyParsers()) app.use(parser);
   for (const handler of dashboardStatic(join(findRepoRoot(), 'dist', 'dashboard'))) app.use(handler);
   app.setGlobalPrefix('api/v1');
   app.enableShutdownHooks();
+  // Module init hooks first: capabilities register the twin's model plugin there, and recovery must use it.
+  await app.init();
   await app.get(AuthService).ensureAdminToken();
   await app.get(TwinService).recoverAll();
   await app.listen(config.port, config.host);

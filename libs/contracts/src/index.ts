@@ -5,3 +5,4 @@ export * from './cell.schema';
 export * from './token.schema';
 export * from './error.schema';
 export * from './twin-state';
+export * from './alerts.schema';

@@ -47,3 +47,31 @@ describe('validateSamples', () => {
     expect(rejected[5].reason).toMatch(/future/);
   });
 });
+
+describe('validateSamples fast path agrees with the schema', () => {
+  it('accepts and rejects the same samples as the zod schema alone', async () => {
+    const { sampleInputSchema } = await import('./ingest.schema');
+    const variants: unknown[] = [
+      good,
+      { ...good, ts: 1767222000000 },
+      { ...good, ts: '2025-12-31T23:00:00+01:00' },
+      { ...good, ts: '2025-12-31T23:00:00' },
+      { ...good, temperatureC: null, cycle: null, step: 3 },
+      { ...good, temperatureC: -300 },
+      { ...good, cycle: -1 },
+      { ...good, step: 1.5 },
+      { ...good, seq: Number.MAX_SAFE_INTEGER + 2 },
+      { ...good, voltageV: 10 },
+      { ...good, voltageV: 10.0001 },
+      { ...good, currentA: Infinity },
+      { ...good, seq: '1' },
+      null,
+      [],
+    ];
+    for (const v of variants) {
+      const schemaOk = sampleInputSchema.safeParse(v).success;
+      const { valid } = validateSamples([v], { nowMs: Date.UTC(2030, 0, 1), maxFutureSkewMs: 0 });
+      expect(valid.length === 1, JSON.stringify(v)).toBe(schemaOk);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import type { SamplePoint } from './measurements';
-import { sampleInputSchema, type SampleRejection } from './ingest.schema';
+import { sampleInputSchema, VOLTAGE_MAX_V, VOLTAGE_MIN_V, type SampleRejection } from './ingest.schema';
 
 export interface TimestampPolicy {
   /** Reject timestamps later than now + this skew (clocks drift, but not by days). */
@@ -17,6 +17,52 @@ export interface ValidatedBatch {
   rejected: SampleRejection[];
 }
 
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function optionalIndexOk(v: unknown): boolean {
+  return v === undefined || v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
+}
+
+/**
+ * The hot path: plain type checks that accept exactly what `sampleInputSchema` accepts. Anything
+ * it refuses goes through zod, which then names the field and the reason.
+ */
+function fastParse(c: unknown): (SamplePoint & { tsRaw: number | string }) | null {
+  if (typeof c !== 'object' || c === null) return null;
+  const s = c as Record<string, unknown>;
+  const { seq, ts, voltageV, currentA, temperatureC, cycle, step } = s;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) return null;
+  if (typeof voltageV !== 'number' || !(voltageV >= VOLTAGE_MIN_V && voltageV <= VOLTAGE_MAX_V)) return null;
+  if (typeof currentA !== 'number' || !Number.isFinite(currentA)) return null;
+  if (
+    temperatureC !== undefined &&
+    temperatureC !== null &&
+    (typeof temperatureC !== 'number' || !(temperatureC > -273.15 && temperatureC < 1000))
+  ) {
+    return null;
+  }
+  if (!optionalIndexOk(cycle) || !optionalIndexOk(step)) return null;
+  let tsRaw: number | string;
+  if (typeof ts === 'number') {
+    if (!Number.isFinite(ts)) return null;
+    tsRaw = ts;
+  } else if (typeof ts === 'string' && ISO_WITH_ZONE.test(ts)) {
+    tsRaw = ts;
+  } else {
+    return null;
+  }
+  return {
+    seq: seq as number,
+    tsMs: typeof tsRaw === 'number' ? tsRaw : Date.parse(tsRaw),
+    tsRaw,
+    voltageV,
+    currentA,
+    temperatureC: (temperatureC as number | null | undefined) ?? null,
+    cycle: (cycle as number | null | undefined) ?? null,
+    step: (step as number | null | undefined) ?? null,
+  };
+}
+
 /**
  * Validates each sample on its own so one bad row never sinks the rest of a batch (issue #3:
  * "rejected one by one with the field and the reason; the valid rest of the batch is still stored").
@@ -27,6 +73,25 @@ export function validateSamples(raw: readonly unknown[], policy: TimestampPolicy
   raw.forEach((candidate, index) => {
     if (candidate === INVALID_JSON_LINE) {
       rejected.push({ index, field: 'sample', reason: 'not valid JSON' });
+      return;
+    }
+    const fast = fastParse(candidate);
+    if (fast) {
+      if (!Number.isFinite(fast.tsMs) || fast.tsMs < EARLIEST_TS_MS) {
+        rejected.push({ index, field: 'ts', reason: 'not a valid time' });
+      } else if (fast.tsMs > policy.nowMs + policy.maxFutureSkewMs) {
+        rejected.push({ index, field: 'ts', reason: 'too far in the future' });
+      } else {
+        valid.push({
+          seq: fast.seq,
+          tsMs: fast.tsMs,
+          voltageV: fast.voltageV,
+          currentA: fast.currentA,
+          temperatureC: fast.temperatureC,
+          cycle: fast.cycle,
+          step: fast.step,
+        });
+      }
       return;
     }
     const parsed = sampleInputSchema.safeParse(candidate);

@@ -97,15 +97,19 @@ export function stepCellTwin(
     model = stepped.state;
     outputs = stepped.outputs;
   }
+  // The state object is advanced in place (one per cell, owned by its runtime): allocating a fresh
+  // state per sample dominated the step's cost. Checkpoints serialise it, so history is not needed.
+  if (state) {
+    state.last = sample;
+    state.soc = soc;
+    state.samplesApplied += 1;
+    state.cycles = tracker;
+    state.model = model;
+    state.outputs = outputs;
+    return { state, closedCycle: closed };
+  }
   return {
-    state: {
-      last: sample,
-      soc,
-      samplesApplied: (state?.samplesApplied ?? 0) + 1,
-      cycles: tracker,
-      model,
-      outputs,
-    },
+    state: { last: sample, soc, samplesApplied: 1, cycles: tracker, model, outputs },
     closedCycle: closed,
   };
 }

@@ -79,8 +79,10 @@ export function trackCycle(
   sample: SamplePoint,
   restCurrentA: number,
 ): { tracker: CycleTrackerState; closed: CycleAccumulator | null } {
+  // Updated in place: this runs for every sample and copies cost more than the arithmetic. The
+  // caller owns the tracker (it lives inside one cell's twin state).
   const source = tracker.source ?? (sample.cycle != null ? 'column' : 'reversal');
-  let open = tracker.open ? { ...tracker.open } : null;
+  let open = tracker.open;
   let sawDischarge = tracker.sawDischarge;
 
   if (open && prev) {
@@ -134,5 +136,8 @@ export function trackCycle(
         ? sample.temperatureC
         : Math.max(open.temperatureMaxC, sample.temperatureC);
   }
-  return { tracker: { source, sawDischarge, open }, closed };
+  tracker.source = source;
+  tracker.sawDischarge = sawDischarge;
+  tracker.open = open;
+  return { tracker, closed };
 }
