@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
+import { AlertsModule } from './alerts/alerts.module';
 import { CoreModule } from './core.module';
 import { EisModule } from './eis/eis.module';
+import { ImportsModule } from './imports/imports.module';
 import { ModelModule } from './model/model.module';
 
 /** Capabilities plug in here, one Nest module each, on top of the core live path. */
-const FEATURE_MODULES: DynamicModule['imports'] = [ModelModule, EisModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [ModelModule, EisModule, ImportsModule, AlertsModule];
 
 @Module({})
 export class AppModule {

@@ -97,7 +97,10 @@ export class SimulatedCell {
       case 'cc-charge':
         currentA = ccA;
         step = 1;
-        if (ncm811OcvVsLiInV(this.soc) + currentA * r >= o.voltageMaxV) this.phase = 'cv-charge';
+        // A full cell ends CC too (OCV saturates at SOC 1), so a limit the cell cannot reach never hangs it.
+        if (ncm811OcvVsLiInV(this.soc) + currentA * r >= o.voltageMaxV - 1e-9 || this.soc >= 1) {
+          this.phase = 'cv-charge';
+        }
         break;
       case 'cv-charge':
         currentA = Math.max(0, (o.voltageMaxV - ncm811OcvVsLiInV(this.soc)) / r);

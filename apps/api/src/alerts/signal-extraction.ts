@@ -148,7 +148,11 @@ function median(values: readonly number[]): number {
  * SOC at every sample, counted backwards from the twin's SOC after the last one with the twin's own
  * trapezoidal rule (libs/twin coulomb-counting), so it matches what the twin showed at each sample.
  */
-export function socsBackwards(samples: readonly SamplePoint[], finalSoc: number, capacityAh: number): number[] {
+export function socsBackwards(
+  samples: readonly SamplePoint[],
+  finalSoc: number,
+  capacityAh: number,
+): number[] {
   const socs = new Array<number>(samples.length);
   let soc = finalSoc;
   for (let i = samples.length - 1; i >= 0; i--) {
@@ -248,7 +252,10 @@ export function extractObservations(
     ...(params.voltageNoiseV !== null ? { voltageNoiseV: params.voltageNoiseV } : {}),
   };
   const ohmicExtractor = pulseResistanceExtractor({ ...common, delaySeconds: params.ohmicDelaySeconds });
-  const delayedExtractor = pulseResistanceExtractor({ ...common, delaySeconds: params.interfaceDelaySeconds });
+  const delayedExtractor = pulseResistanceExtractor({
+    ...common,
+    delaySeconds: params.interfaceDelaySeconds,
+  });
   const normalise = (e: PulseResistanceEstimate): number =>
     e.temperatureC === null
       ? e.resistanceOhm
@@ -279,9 +286,23 @@ export function extractObservations(
     const soc = socs[i];
     const temperatureC = sample.temperatureC ?? null;
     if (params.perSampleLimits) {
-      observations.push({ signal: 'voltageV', value: sample.voltageV, tsMs: sample.tsMs, cycle, soc, regime });
+      observations.push({
+        signal: 'voltageV',
+        value: sample.voltageV,
+        tsMs: sample.tsMs,
+        cycle,
+        soc,
+        regime,
+      });
       if (temperatureC !== null) {
-        observations.push({ signal: 'temperatureC', value: temperatureC, tsMs: sample.tsMs, cycle, soc, regime });
+        observations.push({
+          signal: 'temperatureC',
+          value: temperatureC,
+          tsMs: sample.tsMs,
+          cycle,
+          soc,
+          regime,
+        });
       }
     }
     const pulse: PulseSample = {
@@ -324,7 +345,8 @@ export function extractObservations(
     const last = event.samples[event.samples.length - 1];
     const base = { tsMs: last.tsMs, cycle: lastCycle, soc: event.state.soc, regime };
     const contactFraction = finite(record(outputs.interface)?.contactFraction);
-    if (contactFraction !== null) observations.push({ ...base, signal: 'contactFraction', value: contactFraction });
+    if (contactFraction !== null)
+      observations.push({ ...base, signal: 'contactFraction', value: contactFraction });
     if (regime !== null) observations.push({ ...base, signal: 'regime', value: regime });
     lastModelCycle = lastCycle;
   }

@@ -16,6 +16,8 @@ export interface MeasuredInterface {
   soc: number | null;
   cycle: number | null;
   temperatureC: number | null;
+  /** measured − predicted after the twin's calibration step, when the cell has a model. */
+  residualOhmCm2: number | null;
 }
 
 /**
@@ -114,6 +116,7 @@ export class SpectrumProcessorService implements OnModuleDestroy {
         soc: spectrum.soc,
         cycle: spectrum.cycle,
         temperatureC: spectrum.temperatureC,
+        residualOhmCm2: typeof calibration?.residualOhmCm2 === 'number' ? calibration.residualOhmCm2 : null,
       });
     }
     this.live.clientSend('spectrum', cellRoom(cell.id), saved);

@@ -1,9 +1,11 @@
-import type { TwinStatePayload } from '@twin/contracts';
+import type { AlertView, TwinStatePayload } from '@twin/contracts';
 
 /** Every event the server pushes on `/live`, with its payload type: the typed client surface. */
 export interface LiveClientEventMap {
   twin: TwinStatePayload;
   spectrum: import('../eis/spectra.repository').StoredSpectrum;
+  alert: AlertView;
+  'import.progress': import('../imports/import-progress').ImportProgressPayload;
 }
 
 export const cellRoom = (cellId: string) => `cell:${cellId}`;

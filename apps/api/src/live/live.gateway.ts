@@ -33,9 +33,10 @@ export class LiveGateway implements OnGatewayInit {
     requireSocketRoles(namespace, this.auth, ['admin', 'viewer']);
   }
 
+  /** Several rooms in one call reach a socket that is in more than one of them only once. */
   clientSend<E extends keyof LiveClientEventMap>(
     event: E,
-    room: string,
+    room: string | string[],
     payload: LiveClientEventMap[E],
   ): void {
     this.namespace.to(room).emit(event, payload);

@@ -33,7 +33,8 @@ export class ModelController {
       return {
         interface: result.interface,
         profile: result.profile,
-        regime: result.regime,
+        regime: result.regime.regime,
+        regimeDecision: { rule: result.regime.rule, deciding: result.regime.deciding },
         mechanics: result.mechanics,
         model: result.model,
         modelUsed: result.modelUsed,

@@ -5,6 +5,7 @@ import type { AuthedRequest } from '../auth/auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { CellsService } from '../cells/cells.service';
 import { DomainError } from '../common/domain-error';
+import { SamplesExportService } from '../imports/samples-export.service';
 import { SampleIntakeService } from '../ingest/sample-intake.service';
 import { parseNdjson } from './ndjson';
 import { decodeCursor, encodeCursor, parseBucket, parseLimit, parseTimeParam } from './samples-query';
@@ -55,6 +56,15 @@ export class SamplesController {
   @Roles('admin', 'viewer')
   async read(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
     await this.cells.require(id);
+    if (query.format === 'bdf') {
+      // Battery Data Format for cellpy/BEEP/PyBaMM users: the whole range, streamed, no paging.
+      return new SamplesExportService(this.samples).streamBdf(
+        id,
+        parseTimeParam(query.from, 'from'),
+        parseTimeParam(query.to, 'to'),
+        res,
+      );
+    }
     const limit = parseLimit(query.limit, 1000, 50_000);
     const afterSeq = decodeCursor(query.next);
     const page = await this.samples.readPage(
@@ -83,7 +93,7 @@ export class SamplesController {
         );
       return;
     }
-    if (format !== 'json') throw DomainError.validation([{ field: 'format', reason: 'must be json or csv' }]);
+    if (format !== 'json') throw DomainError.validation([{ field: 'format', reason: 'must be json, csv or bdf' }]);
     res.json({ samples: page.map(sampleJson), next });
   }
 

@@ -95,7 +95,12 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
       throw error;
     }
     if (fresh) {
-      if (rt.state) this.states$.next(twinPayload(cellId, rt.state));
+      if (rt.state) {
+        // Signal extractors still see these samples once, as if stepped now (the load included them).
+        const sorted = [...committed].sort((a, b) => a.seq - b.seq);
+        this.applied$.next({ cellId, samples: sorted, state: rt.state, recomputed: false });
+        this.states$.next(twinPayload(cellId, rt.state));
+      }
       return;
     }
     const sorted = [...committed].sort((a, b) => a.seq - b.seq);

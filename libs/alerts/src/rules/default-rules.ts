@@ -111,14 +111,22 @@ export function defaultAlertRules(options: DefaultRuleOptions = {}): AlertRule[]
       id: id('contact-fraction-low'),
       scope,
       signal: 'contactFraction',
+      // Relative to the cell's own early contact: the model's initial contact already depends on
+      // stack pressure (0.82 at 10 MPa), so an absolute threshold would fire on healthy cells.
       detector: {
-        kind: 'threshold',
-        params: { direction: 'below', threshold: 0.9, hysteresis: 0.02, minConsecutive: 2 },
+        kind: 'relativeRise',
+        params: {
+          direction: 'fall',
+          risePct: 10,
+          baseline: { from: 'cycles', count: 3 },
+          hysteresisPct: 3,
+          minConsecutive: 2,
+        },
       },
       severity: 'warning',
       cooldownSeconds: 1 * HOUR_S,
       autoResolveSeconds: 1 * HOUR_S,
-      description: 'Effective cathode/SE contact below 90 %',
+      description: 'Effective cathode/SE contact 10 % below its value over the first 3 cycles',
     },
     {
       id: id('contact-fraction-critical'),
@@ -126,12 +134,13 @@ export function defaultAlertRules(options: DefaultRuleOptions = {}): AlertRule[]
       signal: 'contactFraction',
       detector: {
         kind: 'threshold',
-        params: { direction: 'below', threshold: 0.8, hysteresis: 0.02, minConsecutive: 2 },
+        params: { direction: 'below', threshold: 0.5, hysteresis: 0.02, minConsecutive: 2 },
       },
       severity: 'critical',
       cooldownSeconds: 1 * HOUR_S,
       autoResolveSeconds: 1 * HOUR_S,
-      description: 'Effective cathode/SE contact below 80 %: re-pressurise or stop',
+      description:
+        "Effective cathode/SE contact below 50 % (below the model's unpressed floor): re-pressurise or stop",
     },
     {
       id: id('regime-mechanical'),
