@@ -41,7 +41,8 @@ export default async function setup(project: TestProject) {
   const socketDir = mkdtempSync(join(tmpdir(), 'twin-timescale-'));
   const db = await PGlite.create({ extensions: { timescaledb } });
   const server = new PGLiteSocketServer({
-    db,
+    // the socket server is typed against the official PGlite; the fork is the same class plus the extension
+    db: db as never,
     path: join(socketDir, '.s.PGSQL.5432'),
     connectionQueueTimeout: 120_000,
   });
