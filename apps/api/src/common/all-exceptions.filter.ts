@@ -14,6 +14,25 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: ErrorCode.Unavailable,
 };
 
+/** Connection-level failures of the database (node errno or SQLSTATE class 08, 53300, 57P0x). */
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+function databaseUnavailable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (DB_DOWN_CODES.has(code) || code.startsWith('08'))) return true;
+  return (
+    e instanceof Error && /^Connection terminated|timeout exceeded when trying to connect/.test(e.message)
+  );
+}
+
 /** The one place domain codes become HTTP statuses and the contract's error body. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -28,6 +47,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res
         .status(STATUS_BY_CODE[exception.code])
         .json(errorBody(exception.code, exception.message, exception.details));
+      return;
+    }
+    if (databaseUnavailable(exception)) {
+      // e.g. a token not in the auth cache while the database is down: retryable, not a server bug.
+      res.setHeader('Retry-After', '2');
+      res.status(503).json(errorBody(ErrorCode.Unavailable, 'database unavailable, retry later'));
       return;
     }
     if (exception instanceof HttpException) {

@@ -7,6 +7,12 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { SamplesRepository, type SampleToWrite } from '../samples/samples.repository';
 import { TwinService } from '../twin/twin.service';
 
+/** What became of one written batch or one twin step; the ops module turns these into metrics. */
+export type IngestEvent =
+  | { kind: 'commit'; rows: number; inserted: number; seconds: number }
+  | { kind: 'failed'; rows: number; seconds: number }
+  | { kind: 'twin'; cellId: string; samples: number; seconds: number };
+
 interface IngestJob {
   cellId: string;
   samples: SamplePoint[];
@@ -31,6 +37,7 @@ export class IngestService implements OnModuleDestroy {
   private pendingRows = 0;
   private closed = false;
   private twinQueueDepth = 0;
+  readonly events$ = new Subject<IngestEvent>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -87,8 +94,11 @@ export class IngestService implements OnModuleDestroy {
       }
     });
     const total = batch.reduce((n, j) => n + j.samples.length, 0);
+    const startedMs = performance.now();
     try {
       const inserted = await this.samples.insertBatch(rows);
+      const seconds = (performance.now() - startedMs) / 1000;
+      this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds });
       const accepted = new Array<number>(batch.length).fill(0);
       const insertedKeys = new Set<string>();
       for (const r of inserted) {
@@ -112,6 +122,7 @@ export class IngestService implements OnModuleDestroy {
       }
     } catch (error) {
       this.logger.warn(`batch of ${total} rows not committed: ${(error as Error).message}`);
+      this.events$.next({ kind: 'failed', rows: total, seconds: (performance.now() - startedMs) / 1000 });
       const failure = new DomainError(ErrorCode.Unavailable, 'database unavailable, retry later', [], 2);
       batch.forEach((job) => job.reject(failure));
     } finally {
@@ -123,7 +134,10 @@ export class IngestService implements OnModuleDestroy {
     try {
       for (const [cellId, list] of byCell) {
         try {
+          const startedMs = performance.now();
           await this.twin.apply(cellId, list);
+          const seconds = (performance.now() - startedMs) / 1000;
+          this.events$.next({ kind: 'twin', cellId, samples: list.length, seconds });
         } catch (error) {
           // The samples are committed; the twin reloads from its checkpoint on the next batch.
           this.twin.forget(cellId);
@@ -143,5 +157,6 @@ export class IngestService implements OnModuleDestroy {
     this.committed$.complete();
     await this.twinDone;
     this.subscriptions.forEach((s) => s.unsubscribe());
+    this.events$.complete();
   }
 }

@@ -6,6 +6,8 @@ export interface LiveClientEventMap {
   spectrum: import('../eis/spectra.repository').StoredSpectrum;
   alert: AlertView;
   'import.progress': import('../imports/import-progress').ImportProgressPayload;
+  'replay.progress': import('../replays/replay-run').ReplayProgressPayload;
 }
 
 export const cellRoom = (cellId: string) => `cell:${cellId}`;
+export const replayRoom = (replayId: string) => `replay:${replayId}`;

@@ -7,12 +7,13 @@ import {
   WebSocketServer,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { Namespace } from 'socket.io';
+import { Subject } from 'rxjs';
+import type { Namespace, Server } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { requireSocketRoles, type AuthedSocket } from '../auth/socket-auth';
 import { CellsService } from '../cells/cells.service';
 import { TwinService } from '../twin/twin.service';
-import { cellRoom, type LiveClientEventMap } from './live-events';
+import { cellRoom, replayRoom, type LiveClientEventMap } from './live-events';
 
 /**
  * `/live`: browsers subscribe to cells and receive `twin` states. It is also the one place the
@@ -22,6 +23,8 @@ import { cellRoom, type LiveClientEventMap } from './live-events';
 export class LiveGateway implements OnGatewayInit {
   private readonly logger = new Logger('live');
   @WebSocketServer() private namespace!: Namespace;
+  /** Every event sent (name and room), for metrics. */
+  readonly sent$ = new Subject<{ event: keyof LiveClientEventMap; rooms: string[] }>();
 
   constructor(
     private readonly auth: AuthService,
@@ -40,14 +43,34 @@ export class LiveGateway implements OnGatewayInit {
     payload: LiveClientEventMap[E],
   ): void {
     this.namespace.to(room).emit(event, payload);
+    this.sent$.next({ event, rooms: Array.isArray(room) ? room : [room] });
+  }
+
+  /** The socket.io server behind every namespace (rig counts, shutdown notices). */
+  get io(): Server | null {
+    return this.namespace?.server ?? null;
   }
 
   get connectedClients(): number {
     return this.namespace?.sockets.size ?? 0;
   }
 
+  /** The replays module says which replay ids exist (the gateway cannot depend on it). */
+  private replayExists: ((replayId: string) => boolean) | null = null;
+
+  useReplayLookup(exists: (replayId: string) => boolean): void {
+    this.replayExists = exists;
+  }
+
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+    const replayId = (body as { replayId?: unknown } | null)?.replayId;
+    if (replayId !== undefined) {
+      if (typeof replayId !== 'string' || !this.replayExists?.(replayId))
+        return { ok: false, error: { field: 'replayId', reason: 'unknown replay' } };
+      await socket.join(replayRoom(replayId));
+      return { ok: true };
+    }
     const cellId = (body as { cellId?: unknown } | null)?.cellId;
     if (typeof cellId !== 'string') return { ok: false, error: { field: 'cellId', reason: 'required' } };
     if (!(await this.cells.find(cellId)))
@@ -63,6 +86,11 @@ export class LiveGateway implements OnGatewayInit {
 
   @SubscribeMessage('unsubscribe')
   async unsubscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() body: unknown) {
+    const replayId = (body as { replayId?: unknown } | null)?.replayId;
+    if (typeof replayId === 'string') {
+      await socket.leave(replayRoom(replayId));
+      return { ok: true };
+    }
     const cellId = (body as { cellId?: unknown } | null)?.cellId;
     if (typeof cellId !== 'string') return { ok: false, error: { field: 'cellId', reason: 'required' } };
     await socket.leave(cellRoom(cellId));
