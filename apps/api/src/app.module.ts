@@ -5,10 +5,18 @@ import { CoreModule } from './core.module';
 import { EisModule } from './eis/eis.module';
 import { ImportsModule } from './imports/imports.module';
 import { ModelModule } from './model/model.module';
+import { OpsModule } from './ops/ops.module';
 import { ReplaysModule } from './replays/replays.module';
 
 /** Capabilities plug in here, one Nest module each, on top of the core live path. */
-const FEATURE_MODULES: DynamicModule['imports'] = [ModelModule, EisModule, ImportsModule, AlertsModule, ReplaysModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [
+  ModelModule,
+  EisModule,
+  ImportsModule,
+  AlertsModule,
+  ReplaysModule,
+  OpsModule,
+];
 
 @Module({})
 export class AppModule {

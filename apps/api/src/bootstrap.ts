@@ -9,6 +9,8 @@ import { bodyParsers } from './common/body-parsers';
 import { dashboardStatic } from './common/dashboard-static';
 import { findRepoRoot } from './database/find-migrations-dir';
 import type { AppConfig } from './config/app-config';
+import { opsHttpHandlers } from './ops/ops-http';
+import { socketAdapter } from './scale/redis-io.adapter';
 import { TwinService } from './twin/twin.service';
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
@@ -23,7 +25,9 @@ export async function startApp(config: AppConfig): Promise<INestApplication> {
     bodyParser: false,
     logger: LOG_LEVELS[config.logLevel],
   });
+  app.useWebSocketAdapter(socketAdapter(app));
   app.disable('x-powered-by');
+  for (const handler of opsHttpHandlers(app)) app.use(handler);
   for (const parser of bodyParsers()) app.use(parser);
   for (const handler of dashboardStatic(join(findRepoRoot(), 'dist', 'dashboard'))) app.use(handler);
   app.setGlobalPrefix('api/v1');

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../support/api-process';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { ADMIN_TOKEN, connected, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Two instances sharing one database and one Redis: a browser on A sees cells ingested on B. With
+ * Redis stopped, each instance keeps serving its own browsers and ingest; cross-instance delivery
+ * comes back on its own when Redis does.
+ */
+const REDIS = '/usr/bin/redis-server';
+const haveRedis = existsSync(REDIS);
+let db: TestDatabase;
+let a: TestApp;
+let b: TestApp;
+let redis: ChildProcess | null = null;
+let redisPort = 0;
+const T0 = Date.UTC(2026, 6, 1);
+let nextSeq = 0;
+
+async function startRedis(): Promise<void> {
+  redis = spawn(
+    REDIS,
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = connect(redisPort, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('redis did not start');
+}
+
+async function stopRedis(): Promise<void> {
+  const r = redis;
+  redis = null;
+  if (!r || r.exitCode !== null) return;
+  await new Promise((res) => {
+    r.once('exit', res);
+    r.kill('SIGKILL');
+  });
+}
+
+/** Ingests one new sample through `via` and resolves with whether `browser` saw its twin state in time. */
+async function seenAcross(via: TestApp, browser: Socket, waitMs: number): Promise<boolean> {
+  const seq = nextSeq++;
+  const seen = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => (browser.off('twin', onTwin), resolve(false)), waitMs);
+    const onTwin = (state: { seq: number }) => {
+      if (state.seq < seq) return;
+      clearTimeout(timer);
+      browser.off('twin', onTwin);
+      resolve(true);
+    };
+    browser.on('twin', onTwin);
+  });
+  const res = await via.request('POST', '/cells/scale-1/samples', {
+    samples: [{ seq, ts: T0 + seq * 1000, voltageV: 3.7, currentA: 0.001 }],
+  });
+  expect(res.body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+  return seen;
+}
+
+beforeAll(async () => {
+  if (!haveRedis) return;
+  redisPort = await freePort();
+  await startRedis();
+  process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+  db = await createTestDatabase(inject('pgAdminUrl'));
+  a = await startTestApp(db.url);
+  b = await startTestApp(db.url);
+  delete process.env.REDIS_URL;
+  await a.request('POST', '/cells', sampleCell('scale-1'));
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await stopRedis();
+  await db?.drop();
+});
+
+describe.skipIf(!haveRedis || !inject('pgAdminUrl'))('socket.io Redis adapter across two instances', () => {
+  it('delivers to a browser on instance A the twin states of a cell ingested on instance B', async () => {
+    const browser = a.socket('/live', ADMIN_TOKEN);
+    await connected(browser);
+    expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+    // The adapter's subscription may still be on its way right after start.
+    let seen = false;
+    for (let i = 0; i < 20 && !seen; i++) seen = await seenAcross(b, browser, 500);
+    expect(seen).toBe(true);
+    expect(await seenAcross(b, browser, 3000)).toBe(true);
+    browser.close();
+  });
+
+  it('keeps serving each instance while Redis is down and resumes cross-instance delivery when it returns', async () => {
+    const browser = a.socket('/live', ADMIN_TOKEN);
+    await connected(browser);
+    expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+    await stopRedis();
+    await new Promise((r) => setTimeout(r, 300));
+    // Own clients and ingest on both instances keep working.
+    expect(await seenAcross(a, browser, 3000)).toBe(true);
+    expect(await seenAcross(b, browser, 1500)).toBe(false);
+    expect((await b.request('GET', '/health', undefined, null)).status).toBe(200);
+    await startRedis();
+    let resumed = false;
+    const until = Date.now() + 20_000;
+    while (!resumed && Date.now() < until) resumed = await seenAcross(b, browser, 500);
+    expect(resumed).toBe(true);
+    browser.close();
+  });
+});
