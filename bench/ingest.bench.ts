@@ -36,6 +36,8 @@ async function connect(url: string, ns: string): Promise<Socket> {
 }
 
 /** Sends every cell's samples with IN_FLIGHT batches outstanding per cell; resolves when acks are in. */
+const ackLatencies: number[] = [];
+
 async function sendAll(
   rigs: Rig[],
   cellIds: string[],
@@ -56,8 +58,10 @@ async function sendAll(
           next = Math.min(end, next + BATCH);
           const samples = [];
           for (let s = from; s < next; s++) samples.push(makeSample(s, t0));
-          sentAt.set(`${cellId}:${next - 1}`, performance.now());
+          const sentMs = performance.now();
+          sentAt.set(`${cellId}:${next - 1}`, sentMs);
           const ack = await rig.socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
+          if (pace) ackLatencies.push(performance.now() - sentMs);
           if (ack.error || ack.accepted !== samples.length)
             throw new Error(`ingest failed: ${JSON.stringify(ack).slice(0, 200)}`);
           if (pace) await new Promise((r) => setTimeout(r, pace.batchIntervalMs));
@@ -135,6 +139,7 @@ async function main() {
     await sendAll(rigs, cellIds, pacedStart, paced, t0, { batchIntervalMs }, sentAt);
     await new Promise((r) => setTimeout(r, 500));
     const sorted = [...latencies].sort((a, b) => a - b);
+    const acks = [...ackLatencies].sort((a, b) => a - b);
 
     // 3) plain COPY into the same database, same run
     const copyRate = await copyBaselineRowsPerSec(svc.databaseUrl, total);
@@ -150,6 +155,9 @@ async function main() {
     );
     console.log(
       `  send → live latency at ${(halfRate / 1000).toFixed(1)}k rows/s (half max), ${batchIntervalMs.toFixed(0)} ms per batch per cell: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (${sorted.length} batches)`,
+    );
+    console.log(
+      `  of which send → committed ack: p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms`,
     );
     live.close();
     rigs.forEach((r) => r.socket.close());

@@ -24,7 +24,9 @@ export interface ApiProcess {
 
 /** Runs the built service (dist/api.mjs) as a real process, as `npm start` does. */
 export async function startApiProcess(env: Record<string, string>, port: number): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist', 'api.mjs')], {
+  // API_NODE_ARGS lets a benchmark run the service under e.g. --cpu-prof without touching the code.
+  const nodeArgs = process.env.API_NODE_ARGS ? process.env.API_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, resolve(REPO_ROOT, 'dist', 'api.mjs')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

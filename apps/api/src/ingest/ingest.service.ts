@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type SamplePoint } from '@twin/contracts';
 import { batchByWeight } from '@twin/twin';
-import { concatMap, from, Subject, type Subscription } from 'rxjs';
+import { concatMap, from, mergeMap, Subject, type Subscription } from 'rxjs';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { SamplesRepository, type SampleToWrite } from '../samples/samples.repository';
@@ -49,7 +49,9 @@ export class IngestService implements OnModuleDestroy {
         this.jobs$
           .pipe(
             batchByWeight((j) => j.samples.length, config.ingestBatchMaxRows, config.ingestBatchMaxWaitMs),
-            concatMap((batch) => from(this.write(batch))),
+            // Several statements in flight use the database's cores; the twin still gets batches in
+            // the order they were formed (see handOver), so each cell's samples stay in order.
+            mergeMap((batch) => from(this.write(batch, this.nextTag++)), config.ingestWriters),
           )
           .subscribe({ complete: done }),
       ),
@@ -82,7 +84,26 @@ export class IngestService implements OnModuleDestroy {
     return new Promise((resolve, reject) => this.jobs$.next({ cellId, samples, resolve, reject }));
   }
 
-  private async write(batch: IngestJob[]): Promise<void> {
+  private nextTag = 0;
+  private nextToHandOver = 0;
+  private readonly finished = new Map<number, Map<string, SamplePoint[]> | null>();
+
+  /** Releases committed batches to the twin strictly in formation order. */
+  private handOver(tag: number, byCell: Map<string, SamplePoint[]> | null): void {
+    this.finished.set(tag, byCell);
+    while (this.finished.has(this.nextToHandOver)) {
+      const ready = this.finished.get(this.nextToHandOver)!;
+      this.finished.delete(this.nextToHandOver);
+      this.nextToHandOver += 1;
+      if (ready && ready.size > 0) {
+        this.twinQueueDepth += 1;
+        this.committed$.next(ready);
+      }
+    }
+  }
+
+  private async write(batch: IngestJob[], tag: number): Promise<void> {
+    let handed = false;
     const rows: SampleToWrite[] = [];
     const owner = new Map<string, number>();
     batch.forEach((job, jobIndex) => {
@@ -116,10 +137,8 @@ export class IngestService implements OnModuleDestroy {
         if (!list) byCell.set(row.cellId, (list = []));
         list.push(row.sample);
       }
-      if (byCell.size > 0) {
-        this.twinQueueDepth += 1;
-        this.committed$.next(byCell);
-      }
+      handed = true;
+      this.handOver(tag, byCell);
     } catch (error) {
       this.logger.warn(`batch of ${total} rows not committed: ${(error as Error).message}`);
       this.events$.next({ kind: 'failed', rows: total, seconds: (performance.now() - startedMs) / 1000 });
@@ -127,6 +146,8 @@ export class IngestService implements OnModuleDestroy {
       batch.forEach((job) => job.reject(failure));
     } finally {
       this.pendingRows -= total;
+      // A failed batch still takes its turn, or every later batch would wait for it forever.
+      if (!handed) this.handOver(tag, null);
     }
   }
 
