@@ -1,4 +1,10 @@
-import { createArbinXlsxParser, createMprParser, createNdaParser, createNdaxParser } from './binary/index';
+import {
+  createArbinResParser,
+  createArbinXlsxParser,
+  createMprParser,
+  createNdaParser,
+  createNdaxParser,
+} from './binary/index';
 import { DETECT_HEAD_BYTES, detectFormat } from './detect-format';
 import type { CyclerFormat, IncrementalParser, ParsedRecord, ParserOptions } from './parser.types';
 import {
@@ -23,6 +29,7 @@ const FACTORIES: Record<CyclerFormat, (options: ParserOptions) => IncrementalPar
   'biologic-mpr': createMprParser,
   'arbin-csv': createArbinCsvParser,
   'arbin-xlsx': createArbinXlsxParser,
+  'arbin-res': createArbinResParser,
   'maccor-txt': createMaccorTxtParser,
   'neware-csv': createNewareCsvParser,
   'neware-ndax': createNdaxParser,

@@ -24,7 +24,7 @@ describe('detectFormat on our synthetic files (content only, misleading names)',
     expect(detectFormat(head(testData(name)), 'upload.bin')).toBe(format);
   });
 
-  it('throws a clear error for unknown content, and names Arbin .res as unsupported', () => {
+  it('throws a clear error for unknown content, and explains a .res without the Access signature', () => {
     const bytes = new TextEncoder().encode('hello,world\n1,2\n');
     expect(() => detectFormat(bytes, 'notes.csv')).toThrowError(UnknownFormatError);
     expect(() => detectFormat(bytes, 'notes.csv')).toThrowError(/"notes.csv": first line "hello,world"/);
@@ -57,12 +57,13 @@ describe.skipIf(!HAVE_FIXTURES)(
       expect(detectFormat(head(fixture(path)))).toBe(format);
     });
 
-    it('refuses the Battery Archive per-cycle summary (not a time series) and the Arbin .res database', () => {
+    it('recognises the Arbin .res (Access) database', () => {
+      expect(detectFormat(head(fixture('arbin/arbin_example.res')), 'arbin_example.res')).toBe('arbin-res');
+    });
+
+    it('refuses the Battery Archive per-cycle summary (not a time series)', () => {
       const cycleData = fixture('battery_archive/CALCE_CX2-33_prism_LCO_25C_0-100_0.5-0.5C_d_cycle_data.csv');
       expect(() => detectFormat(head(cycleData))).toThrowError(UnknownFormatError);
-      expect(() => detectFormat(head(fixture('arbin/arbin_example.res')), 'arbin_example.res')).toThrowError(
-        /Access/,
-      );
     });
   },
 );

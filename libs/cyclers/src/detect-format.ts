@@ -68,7 +68,7 @@ function detectByHeaderRow(line: string): CyclerFormat | null {
 }
 
 const UNSUPPORTED_EXTENSIONS: Record<string, string> = {
-  res: 'Arbin .res files are Microsoft Access (Jet) databases and are not supported: export the test to CSV or xlsx from MITS Pro / Data Watcher',
+  res: 'Arbin .res files are Microsoft Access (Jet) databases, and this file does not start with the Jet/ACE signature (truncated or not a .res?)',
   xls: 'legacy .xls workbooks are not supported: re-save as .xlsx or export CSV',
 };
 

@@ -5,6 +5,7 @@ export type CyclerFormat =
   | 'biologic-mpr'
   | 'arbin-csv'
   | 'arbin-xlsx'
+  | 'arbin-res'
   | 'maccor-txt'
   | 'neware-csv'
   | 'neware-ndax'

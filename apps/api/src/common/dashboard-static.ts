@@ -11,7 +11,8 @@ export function dashboardStatic(distDir: string): RequestHandler[] {
   if (!existsSync(indexHtml)) return [];
   const assets = express.static(distDir, { index: 'index.html', maxAge: '1h' });
   const fallback: RequestHandler = (req, res, next) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/socket.io')) return next();
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/socket.io'))
+      return next();
     if (req.path.includes('.')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexHtml);

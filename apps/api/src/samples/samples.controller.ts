@@ -93,7 +93,8 @@ export class SamplesController {
         );
       return;
     }
-    if (format !== 'json') throw DomainError.validation([{ field: 'format', reason: 'must be json, csv or bdf' }]);
+    if (format !== 'json')
+      throw DomainError.validation([{ field: 'format', reason: 'must be json, csv or bdf' }]);
     res.json({ samples: page.map(sampleJson), next });
   }
 

@@ -1,26 +1,16 @@
-import { DETECT_HEAD_BYTES, detectFormat, UnknownFormatError, type CyclerFormat } from '@twin/cyclers';
+import {
+  DETECT_HEAD_BYTES,
+  detectFormat,
+  isCyclerFormat,
+  UnknownFormatError,
+  type CyclerFormat,
+} from '@twin/cyclers';
 
-const FORMAT_SET: Record<CyclerFormat, true> = {
-  'biologic-mpt': true,
-  'biologic-mpr': true,
-  'arbin-csv': true,
-  'arbin-xlsx': true,
-  'maccor-txt': true,
-  'neware-csv': true,
-  'neware-ndax': true,
-  'neware-nda': true,
-  'gamry-dta': true,
-  'bdf-csv': true,
-  'battery-archive-csv': true,
-  'basytec-txt': true,
-  'novonix-csv': true,
-};
-
-export const CYCLER_FORMATS = Object.keys(FORMAT_SET) as CyclerFormat[];
+export { CYCLER_FORMATS } from '@twin/cyclers';
 export type FormatChoice = CyclerFormat | 'auto';
 
 export function isFormatChoice(value: string): value is FormatChoice {
-  return value === 'auto' || Object.hasOwn(FORMAT_SET, value);
+  return value === 'auto' || isCyclerFormat(value);
 }
 
 /**

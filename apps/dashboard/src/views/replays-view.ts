@@ -90,6 +90,8 @@ class ReplayPanel {
   start(): () => void {
     const offEvent = this.ctx.live.on('replay.progress', (p) => {
       if (p.replayId && p.replayId !== this.replayId) return;
+      // An event sent before the replay ended can arrive after the poll that saw it end.
+      if (isTerminal(this.state)) return;
       this.render(p);
       // The last event can beat the state change: ask for the state right away.
       if (p.fraction >= 1) this.pollNow();
@@ -128,7 +130,7 @@ class ReplayPanel {
   }
 
   private render(p: ReplayProgress): void {
-    const pct = progressPercent(p.fraction);
+    const pct = progressPercent(this.state === 'finished' ? 1 : p.fraction);
     this.progress.setAttribute('aria-valuenow', String(pct));
     this.progress.setAttribute('aria-valuetext', `${pct} %`);
     this.bar.style.width = `${pct}%`;

@@ -21,6 +21,20 @@ describe('detectBinaryFormat on synthetic files', () => {
     expect(detectBinaryFormat(xlsx.subarray(0, HEAD_BYTES))).toBe('arbin-xlsx');
   });
 
+  it('answers arbin-res for a Jet or ACE (MS Access) signature, and only for the exact one', () => {
+    const access = (formatId: string, prefix = [0x00, 0x01, 0x00, 0x00]) => {
+      const head = new Uint8Array(2048);
+      head.set(prefix);
+      head.set(new TextEncoder().encode(formatId), 4);
+      return head;
+    };
+    expect(detectBinaryFormat(access('Standard Jet DB\0'))).toBe('arbin-res');
+    expect(detectBinaryFormat(access('Standard ACE DB\0'))).toBe('arbin-res');
+    expect(detectBinaryFormat(access('Standard Jet DX\0'))).toBeNull();
+    expect(detectBinaryFormat(access('Standard Jet DB\0', [0x00, 0x02, 0x00, 0x00]))).toBeNull();
+    expect(detectBinaryFormat(access('Standard Jet DB\0').subarray(0, 19))).toBeNull();
+  });
+
   it('returns null for text files, other zips and tiny heads', () => {
     expect(
       detectBinaryFormat(new TextEncoder().encode('EC-Lab ASCII FILE\nNb header lines : 3\n')),
@@ -44,7 +58,7 @@ describe.skipIf(!existsSync(FIXTURES))(
       ['arbin/bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx', 'arbin-xlsx'],
       ['biologic/gcpl.issue_149.mpt', null],
       ['arbin/arbin_example.csv', null],
-      ['arbin/arbin_example.res', null],
+      ['arbin/arbin_example.res', 'arbin-res'],
     ])('%s → %s', (file, format) => {
       const head = readFileSync(`${FIXTURES}/${file}`).subarray(0, HEAD_BYTES);
       expect(detectBinaryFormat(head)).toBe(format);

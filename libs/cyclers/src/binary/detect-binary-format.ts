@@ -1,4 +1,5 @@
 import type { CyclerFormat } from '../parser.types';
+import { isAccessDatabase } from './access-magic';
 
 const BIOLOGIC_MAGIC = 'BIO-LOGIC MODULAR FILE';
 const NEWARE_MAGIC = 'NEWARE';
@@ -9,11 +10,14 @@ const LOCAL_HEADER_BYTES = 30;
  * Identifies a binary cycler file from its first bytes (a few KB is enough): BioLogic `.mpr` and
  * Neware `.nda` by their magic, zips by the entry names found in the local headers of `head`
  * (`.ndc`/`Step.xml`/`TestInfo.xml` → Neware ndax; `xl/…`, or `[Content_Types].xml` without
- * `word/`/`ppt/` entries → Excel, the only spreadsheet format here being Arbin's).
+ * `word/`/`ppt/` entries → Excel, the only spreadsheet format here being Arbin's). An MS Access
+ * (Jet/ACE) database can only be an Arbin `.res` among the formats here; whether it holds Arbin's
+ * tables is checked by the parser, which needs the whole file.
  */
 export function detectBinaryFormat(head: Uint8Array): CyclerFormat | null {
   if (startsWithAscii(head, BIOLOGIC_MAGIC)) return 'biologic-mpr';
   if (startsWithAscii(head, NEWARE_MAGIC)) return 'neware-nda';
+  if (isAccessDatabase(head)) return 'arbin-res';
   if (!ZIP_LOCAL_SIGNATURE.every((b, i) => head[i] === b)) return null;
   const names = zipEntryNames(head);
   if (names.some((n) => n.endsWith('.ndc') || n === 'Step.xml' || n === 'TestInfo.xml')) return 'neware-ndax';

@@ -1,3 +1,4 @@
+export { createArbinResParser } from './arbin-res.parser';
 export { createArbinXlsxParser } from './arbin-xlsx.parser';
 export { createMprParser } from './biologic-mpr.parser';
 export { detectBinaryFormat } from './detect-binary-format';

@@ -53,7 +53,6 @@ export function latticeGasG(psi: number, theta0: number): number {
 }
 
 export function latticeGasScreening(theta0: number): BoltzmannScreening {
-  const vacancyOverOccupied = (1 - theta0) / theta0;
   return {
     model: 'lattice-gas',
     theta0,

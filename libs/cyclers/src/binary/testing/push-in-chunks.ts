@@ -1,4 +1,4 @@
-import type { IncrementalParser, ParsedRecord } from '../../parser.types';
+import type { IncrementalParser, ParsedRecord } from '@twin/cyclers';
 
 /** Feeds `bytes` to a fresh parser in pieces of `chunkBytes` (the last may be shorter), then ends it. */
 export function parseInChunks(

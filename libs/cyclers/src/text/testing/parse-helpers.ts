@@ -1,7 +1,7 @@
 import type { SamplePoint, SpectrumRecord } from '@twin/contracts';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { IncrementalParser, ParsedRecord } from '../../parser.types';
+import type { IncrementalParser, ParsedRecord } from '@twin/cyclers';
 
 /** Our own small synthetic files (always present). */
 export const TEST_DATA_DIR = resolve(__dirname, '../../../test-data');
