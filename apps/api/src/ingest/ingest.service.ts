@@ -144,6 +144,9 @@ export class IngestService implements OnModuleDestroy {
       this.events$.next({ kind: 'failed', rows: total, seconds: (performance.now() - startedMs) / 1000 });
       const failure = new DomainError(ErrorCode.Unavailable, 'database unavailable, retry later', [], 2);
       batch.forEach((job) => job.reject(failure));
+      // The statement may have committed before the connection broke; a resend then counts as
+      // duplicates and would never reach the twin. Reloading these cells from the database covers it.
+      for (const job of batch) this.twin.forget(job.cellId);
     } finally {
       this.pendingRows -= total;
       // A failed batch still takes its turn, or every later batch would wait for it forever.
