@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { SamplePoint } from '@twin/contracts';
@@ -33,7 +32,7 @@ export class SamplesExportService {
     try {
       for await (const text of writeBdfCsv(this.pages(cellId, fromMs, toMs, first))) {
         if (gone) return;
-        if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(text)) await drainedOrClosed(res);
       }
       res.end();
     } catch (error) {
@@ -55,4 +54,17 @@ export class SamplesExportService {
       page = await this.samples.readPage(cellId, page[page.length - 1].seq, fromMs, toMs, PAGE_ROWS);
     }
   }
+}
+
+/** Waits for the client to take more (or go away), removing both listeners either way. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
