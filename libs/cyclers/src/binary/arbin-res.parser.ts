@@ -1,5 +1,6 @@
 import MDBReader from 'mdb-reader';
 import type { Table, Value } from 'mdb-reader';
+import { WholeFileParser } from './whole-file-parser';
 import {
   CyclerParseError,
   type IncrementalParser,
@@ -34,34 +35,8 @@ const GLOBAL_METADATA = ['Test_Name', 'Channel_Index', 'Channel_Number', 'Creato
 
 type ChannelRow = Record<(typeof CHANNEL_COLUMNS)[number], Value>;
 
-class ArbinResParser implements IncrementalParser {
-  private chunks: Uint8Array[] = [];
-  private fileInfo: ParsedFileInfo | null = null;
-  private readonly warningList: ParseWarning[] = [];
-  private ended = false;
-
-  constructor(private readonly options: ParserOptions) {}
-
-  get info(): ParsedFileInfo | null {
-    return this.fileInfo;
-  }
-
-  get warnings(): readonly ParseWarning[] {
-    return this.warningList;
-  }
-
-  push(chunk: Uint8Array): ParsedRecord[] {
-    if (this.ended) throw new Error('push() after end()');
-    // Copied: callers may reuse their read buffer.
-    if (chunk.length > 0) this.chunks.push(chunk.slice());
-    return [];
-  }
-
-  end(): ParsedRecord[] {
-    if (this.ended) return [];
-    this.ended = true;
-    const file = Buffer.concat(this.chunks);
-    this.chunks = [];
+class ArbinResParser extends WholeFileParser {
+  protected parseWhole(file: Buffer): ParsedRecord[] {
     if (!isAccessDatabase(file)) {
       throw new CyclerParseError('not an MS Access (Jet/ACE) database, so not an Arbin .res file', {
         byteOffset: 0,

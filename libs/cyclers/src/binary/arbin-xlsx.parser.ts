@@ -1,3 +1,4 @@
+import { WholeFileParser } from './whole-file-parser';
 import {
   CyclerParseError,
   type IncrementalParser,
@@ -28,34 +29,8 @@ interface SheetRef {
   path: string;
 }
 
-class ArbinXlsxParser implements IncrementalParser {
-  private chunks: Uint8Array[] = [];
-  private fileInfo: ParsedFileInfo | null = null;
-  private readonly warningList: ParseWarning[] = [];
-  private ended = false;
-
-  constructor(private readonly options: ParserOptions) {}
-
-  get info(): ParsedFileInfo | null {
-    return this.fileInfo;
-  }
-
-  get warnings(): readonly ParseWarning[] {
-    return this.warningList;
-  }
-
-  push(chunk: Uint8Array): ParsedRecord[] {
-    if (this.ended) throw new Error('push() after end()');
-    // Copied: callers may reuse their read buffer.
-    if (chunk.length > 0) this.chunks.push(chunk.slice());
-    return [];
-  }
-
-  end(): ParsedRecord[] {
-    if (this.ended) return [];
-    this.ended = true;
-    const zip = Buffer.concat(this.chunks);
-    this.chunks = [];
+class ArbinXlsxParser extends WholeFileParser {
+  protected parseWhole(zip: Buffer): ParsedRecord[] {
     if (zip.length < 4 || zip.readUInt32LE(0) !== 0x04034b50) {
       throw new CyclerParseError('not a zip (.xlsx) file', { byteOffset: 0 });
     }
