@@ -39,6 +39,21 @@ function toView(row: RuleRow): AlertRuleView {
 const COLUMNS = `id, scope, signal, detector, severity, cooldown_seconds, auto_resolve_seconds, description,
   enabled, builtin, created_at, updated_at`;
 
+/** $1…$9 of both the insert and the update, in column order. */
+function ruleColumns(rule: RuleToWrite): unknown[] {
+  return [
+    rule.id,
+    JSON.stringify(rule.scope),
+    rule.signal,
+    JSON.stringify(rule.detector),
+    rule.severity,
+    rule.cooldownSeconds,
+    rule.autoResolveSeconds,
+    rule.description,
+    rule.enabled,
+  ];
+}
+
 @Injectable()
 export class AlertRulesRepository {
   constructor(private readonly db: DatabaseService) {}
@@ -65,18 +80,7 @@ export class AlertRulesRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (id) DO NOTHING
        RETURNING ${COLUMNS}`,
-      [
-        rule.id,
-        JSON.stringify(rule.scope),
-        rule.signal,
-        JSON.stringify(rule.detector),
-        rule.severity,
-        rule.cooldownSeconds,
-        rule.autoResolveSeconds,
-        rule.description,
-        rule.enabled,
-        rule.builtin,
-      ],
+      [...ruleColumns(rule), rule.builtin],
     );
     return rows[0] ? toView(rows[0]) : null;
   }
@@ -87,17 +91,7 @@ export class AlertRulesRepository {
          auto_resolve_seconds = $7, description = $8, enabled = $9, updated_at = now()
        WHERE id = $1
        RETURNING ${COLUMNS}`,
-      [
-        rule.id,
-        JSON.stringify(rule.scope),
-        rule.signal,
-        JSON.stringify(rule.detector),
-        rule.severity,
-        rule.cooldownSeconds,
-        rule.autoResolveSeconds,
-        rule.description,
-        rule.enabled,
-      ],
+      ruleColumns(rule),
     );
     return rows[0] ? toView(rows[0]) : null;
   }
