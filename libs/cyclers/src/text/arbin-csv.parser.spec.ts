@@ -5,18 +5,13 @@ import {
   HAVE_FIXTURES,
   NO_FIXTURES_MESSAGE,
   fixture,
+  oneShot,
   naiveTable,
   num,
-  parseAll,
-  samplesOf,
   testData,
 } from './testing/parse-helpers';
 
-const parse = (bytes: Uint8Array) => {
-  const parser = createArbinCsvParser({});
-  const records = parseAll(parser, bytes);
-  return { parser, records, samples: samplesOf(records) };
-};
+const parse = oneShot(createArbinCsvParser);
 
 describe('Arbin CSV (synthetic files)', () => {
   it('TRI layout: Unix-epoch DateTime anchors Test_Time; no zone assumption needed', () => {

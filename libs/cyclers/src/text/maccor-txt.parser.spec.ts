@@ -5,18 +5,13 @@ import {
   HAVE_FIXTURES,
   NO_FIXTURES_MESSAGE,
   fixture,
+  oneShot,
   naiveTable,
   num,
-  parseAll,
-  samplesOf,
   testData,
 } from './testing/parse-helpers';
 
-const parse = (bytes: Uint8Array) => {
-  const parser = createMaccorTxtParser({});
-  const records = parseAll(parser, bytes);
-  return { parser, records, samples: samplesOf(records) };
-};
+const parse = oneShot(createMaccorTxtParser);
 
 describe('Maccor text (synthetic files)', () => {
   it('MIMS TAB export in minutes with unsigned current: the State column gives the sign', () => {

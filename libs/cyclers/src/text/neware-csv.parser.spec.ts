@@ -5,18 +5,13 @@ import {
   HAVE_FIXTURES,
   NO_FIXTURES_MESSAGE,
   fixture,
+  oneShot,
   naiveTable,
   num,
-  parseAll,
-  samplesOf,
   testData,
 } from './testing/parse-helpers';
 
-const parse = (bytes: Uint8Array) => {
-  const parser = createNewareCsvParser({});
-  const records = parseAll(parser, bytes);
-  return { parser, records, samples: samplesOf(records) };
-};
+const parse = oneShot(createNewareCsvParser);
 
 describe('Neware CSV (synthetic file)', () => {
   it('reads H:MM:SS cumulative time past 24 h, mA current, and signs |I| from the step type', () => {

@@ -1,7 +1,7 @@
 import type { SamplePoint, SpectrumRecord } from '@twin/contracts';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { IncrementalParser, ParsedRecord } from '@twin/cyclers';
+import type { IncrementalParser, ParsedRecord, ParserOptions } from '@twin/cyclers';
 
 /** Our own small synthetic files (always present). */
 export const TEST_DATA_DIR = resolve(__dirname, '../../../test-data');
@@ -17,6 +17,15 @@ export const fixture = (path: string): Uint8Array =>
 
 export function parseAll(parser: IncrementalParser, bytes: Uint8Array): ParsedRecord[] {
   return [...parser.push(bytes), ...parser.end()];
+}
+
+/** A fresh parser over the whole file in one push: the parser, its records and the samples among them. */
+export function oneShot(create: (options: ParserOptions) => IncrementalParser) {
+  return (bytes: Uint8Array) => {
+    const parser = create({});
+    const records = parseAll(parser, bytes);
+    return { parser, records, samples: samplesOf(records) };
+  };
 }
 
 /** Pushes `bytes` in chunks whose sizes come from `nextSize` (1 = byte by byte). */
