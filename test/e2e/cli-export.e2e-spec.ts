@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 async function stored(cellId: string): Promise<any[]> {
-  const out: any[] = [];
-  let next: string | null = null;
-  do {
-    const res = await t.request('GET', `/cells/${cellId}/samples?limit=50000${next ? `&next=${next}` : ''}`);
-    out.push(...res.body.samples);
-    next = res.body.next;
-  } while (next);
-  return out;
+  return t.allSamples(cellId);
 }
 
 function parseBdf(path: string) {

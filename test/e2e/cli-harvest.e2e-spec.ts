@@ -72,14 +72,7 @@ async function stop(h: CliProcess): Promise<number | null> {
 }
 
 async function stored(cellId: string): Promise<any[]> {
-  const out: any[] = [];
-  let next: string | null = null;
-  do {
-    const res = await t.request('GET', `/cells/${cellId}/samples?limit=50000${next ? `&next=${next}` : ''}`);
-    out.push(...res.body.samples);
-    next = res.body.next;
-  } while (next);
-  return out;
+  return t.allSamples(cellId);
 }
 
 const count = async (cellId: string) => (await stored(cellId)).length;

@@ -30,14 +30,7 @@ afterAll(async () => {
 });
 
 async function storedSeqs(cellId: string): Promise<number[]> {
-  const seqs: number[] = [];
-  let next: string | null = null;
-  do {
-    const res = await t.request('GET', `/cells/${cellId}/samples?limit=50000${next ? `&next=${next}` : ''}`);
-    seqs.push(...res.body.samples.map((s: { seq: number }) => s.seq));
-    next = res.body.next;
-  } while (next);
-  return seqs;
+  return (await t.allSamples(cellId)).map((s: { seq: number }) => s.seq);
 }
 
 /** Data rows counted without the parser: non-blank lines after the header lines. */

@@ -45,14 +45,7 @@ async function upload(
 }
 
 async function storedSamples(cellId: string) {
-  const out: any[] = [];
-  let next: string | null = null;
-  do {
-    const res = await t.request('GET', `/cells/${cellId}/samples?limit=50000${next ? `&next=${next}` : ''}`);
-    out.push(...res.body.samples);
-    next = res.body.next;
-  } while (next);
-  return out;
+  return t.allSamples(cellId);
 }
 
 function parseAll(bytes: Uint8Array): ParsedRecord[] {

@@ -20,6 +20,8 @@ export interface TestApp {
     contentType?: string,
   ): Promise<{ status: number; body: any; headers: Headers }>;
   socket(namespace: '/live' | '/rigs', token: string | null): Socket;
+  /** Every stored sample of a cell, following the paging cursor. */
+  allSamples(cellId: string): Promise<any[]>;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function startTestApp(
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const sockets: Socket[] = [];
-  return {
+  const testApp: TestApp = {
     app,
     url,
     config,
@@ -64,6 +66,19 @@ export async function startTestApp(
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },
+    async allSamples(cellId) {
+      const out: any[] = [];
+      let next: string | null = null;
+      do {
+        const res = await this.request(
+          'GET',
+          `/cells/${cellId}/samples?limit=50000${next ? `&next=${next}` : ''}`,
+        );
+        out.push(...res.body.samples);
+        next = res.body.next;
+      } while (next);
+      return out;
+    },
     socket(namespace, token) {
       const s = io(`${url}${namespace}`, {
         auth: token ? { token } : {},
@@ -79,6 +94,7 @@ export async function startTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }
 
 export function connected(socket: Socket): Promise<void> {
