@@ -6,7 +6,8 @@
  * in the same run as the ceiling. With two instances the rigs and browsers are spread over both and
  * the states cross through Redis (a redis-server is started for the run).
  *
- * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_HZ per cell (10), BENCH_SECONDS (20).
+ * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_HZ per cell (10), BENCH_SECONDS (20),
+ * BENCH_INSTANCES=1 to skip the two-instance scenario.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -241,7 +242,10 @@ async function scenario(instances: 1 | 2) {
 
 async function main() {
   const results = [await scenario(1)];
-  if (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO) results.push(await scenario(2));
+  const twoWanted = process.env.BENCH_INSTANCES !== '1';
+  if (twoWanted && (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO)) {
+    results.push(await scenario(2));
+  }
   console.log(JSON.stringify(results, null, 2));
   console.log(
     '\n| instances | cells × Hz | committed samples/s | COPY rows/s (same run) | p50 / p99 sample→browser | RSS per instance (before → max) |',

@@ -15,6 +15,8 @@ import { IngestService } from './ingest/ingest.service';
 import { SampleIntakeService } from './ingest/sample-intake.service';
 import { LiveEmitterService } from './live/live-emitter.service';
 import { LiveGateway } from './live/live.gateway';
+import { CellLeaseRepository } from './ownership/cell-lease.repository';
+import { CellOwnershipService } from './ownership/cell-ownership.service';
 import { RigMessageRegistry } from './rigs/rig-message.registry';
 import { RigsGateway } from './rigs/rigs.gateway';
 import { SamplesController } from './samples/samples.controller';
@@ -32,6 +34,8 @@ const SHARED = [
   SamplesRepository,
   TwinRepository,
   TwinModelRegistry,
+  CellLeaseRepository,
+  CellOwnershipService,
   TwinService,
   IngestService,
   SampleIntakeService,

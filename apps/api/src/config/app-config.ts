@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface AppConfig {
@@ -19,6 +21,12 @@ export interface AppConfig {
   poolSize: number;
   version: string;
   logLevel: 'silent' | 'info' | 'debug';
+  /** Names this process in `cell_leases` (INSTANCE_ID); unique per running instance. */
+  instanceId: string;
+  /** A cell's lease lasts this long unless renewed (every third of it); then another instance takes over. */
+  leaseTtlMs: number;
+  /** How often the owner looks for samples of its cells committed by other instances. */
+  ownershipPollMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], min = 0): number {
@@ -51,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     poolSize: int(env, 'DB_POOL_SIZE', 8, problems, 1),
     version: env.npm_package_version ?? '0.1.0',
     logLevel: env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'debug' ? env.LOG_LEVEL : 'info',
+    instanceId: env.INSTANCE_ID || defaultInstanceId(env.PORT),
+    leaseTtlMs: int(env, 'LEASE_TTL_MS', 15_000, problems, 300),
+    ownershipPollMs: int(env, 'OWNERSHIP_POLL_MS', 250, problems, 10),
   };
   if (config.adminToken !== null && config.adminToken.length < 16) {
     problems.push('ADMIN_TOKEN must be at least 16 characters');
@@ -62,3 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Stable across restarts of the same instance (host and port), so a restarted service takes its own
+ * cells back at once instead of waiting for their leases to expire; random when the port is chosen
+ * by the OS, since two such processes on one host would otherwise share a name.
+ */
+function defaultInstanceId(port: string | undefined): string {
+  if (port && port !== '0') return `${hostname()}:${port}`;
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}

@@ -4,6 +4,7 @@ import { batchByWeight } from '@twin/twin';
 import { concatMap, from, mergeMap, Subject, type Subscription } from 'rxjs';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CellOwnershipService, type CatchUpWork } from '../ownership/cell-ownership.service';
 import { SamplesRepository, type SampleToWrite } from '../samples/samples.repository';
 import { TwinService } from '../twin/twin.service';
 
@@ -12,6 +13,9 @@ export type IngestEvent =
   | { kind: 'commit'; rows: number; inserted: number; seconds: number }
   | { kind: 'failed'; rows: number; seconds: number }
   | { kind: 'twin'; cellId: string; samples: number; seconds: number };
+
+/** Committed samples of the cells this instance owns, or catch-up announced by the ownership. */
+type TwinJob = { kind: 'batch'; byCell: Map<string, SamplePoint[]>; rows: number } | ({ kind: 'catchUp' } & CatchUpWork);
 
 interface IngestJob {
   cellId: string;
@@ -30,19 +34,23 @@ interface IngestJob {
 export class IngestService implements OnModuleDestroy {
   private readonly logger = new Logger('ingest');
   private readonly jobs$ = new Subject<IngestJob>();
-  private readonly committed$ = new Subject<Map<string, SamplePoint[]>>();
+  private readonly committed$ = new Subject<TwinJob>();
   private readonly subscriptions: Subscription[] = [];
+  private readonly catchUps: Subscription;
   private readonly writerDone: Promise<void>;
   private readonly twinDone: Promise<void>;
   private pendingRows = 0;
   private closed = false;
   private twinQueueDepth = 0;
+  /** Committed rows still waiting for the twin: they count against the ingest bound too. */
+  private twinQueuedRows = 0;
   readonly events$ = new Subject<IngestEvent>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly samples: SamplesRepository,
     private readonly twin: TwinService,
+    private readonly ownership: CellOwnershipService,
   ) {
     this.writerDone = new Promise((done) =>
       this.subscriptions.push(
@@ -59,14 +67,18 @@ export class IngestService implements OnModuleDestroy {
     this.twinDone = new Promise((done) =>
       this.subscriptions.push(
         this.committed$
-          .pipe(concatMap((byCell) => from(this.advanceTwins(byCell))))
+          .pipe(concatMap((job) => from(this.advanceTwins(job))))
           .subscribe({ complete: done }),
       ),
     );
+    this.catchUps = this.ownership.work$.subscribe((work) => {
+      this.twinQueueDepth += 1;
+      this.committed$.next({ kind: 'catchUp', ...work });
+    });
   }
 
-  get queueDepth(): { pendingRows: number; twinBatches: number } {
-    return { pendingRows: this.pendingRows, twinBatches: this.twinQueueDepth };
+  get queueDepth(): { pendingRows: number; twinBatches: number; twinRows: number } {
+    return { pendingRows: this.pendingRows, twinBatches: this.twinQueueDepth, twinRows: this.twinQueuedRows };
   }
 
   /** Resolves once the samples are durable; rejects with 503 + Retry-After when ingest is saturated. */
@@ -75,7 +87,8 @@ export class IngestService implements OnModuleDestroy {
     if (this.closed) {
       return Promise.reject(new DomainError(ErrorCode.Unavailable, 'shutting down, retry elsewhere', [], 1));
     }
-    if (this.pendingRows + samples.length > this.config.ingestMaxPendingRows) {
+    // The twin queue counts too: when the model falls behind, rigs slow down instead of memory growing.
+    if (this.pendingRows + this.twinQueuedRows + samples.length > this.config.ingestMaxPendingRows) {
       return Promise.reject(
         new DomainError(ErrorCode.Unavailable, 'ingest is saturated, retry later', [], 1),
       );
@@ -96,8 +109,11 @@ export class IngestService implements OnModuleDestroy {
       this.finished.delete(this.nextToHandOver);
       this.nextToHandOver += 1;
       if (ready && ready.size > 0) {
+        let rows = 0;
+        for (const list of ready.values()) rows += list.length;
         this.twinQueueDepth += 1;
-        this.committed$.next(ready);
+        this.twinQueuedRows += rows;
+        this.committed$.next({ kind: 'batch', byCell: ready, rows });
       }
     }
   }
@@ -117,14 +133,17 @@ export class IngestService implements OnModuleDestroy {
     const total = batch.reduce((n, j) => n + j.samples.length, 0);
     const startedMs = performance.now();
     try {
-      const inserted = await this.samples.insertBatch(rows);
+      // Free cells become ours before the write, so the insert can tell who steps their twins.
+      await this.ownership.acquire(new Set(batch.map((j) => j.cellId)));
+      const inserted = await this.samples.insertBatch(rows, this.ownership.instanceId);
       const seconds = (performance.now() - startedMs) / 1000;
       this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds });
       const accepted = new Array<number>(batch.length).fill(0);
       const insertedKeys = new Set<string>();
       for (const r of inserted) {
         const key = `${r.cell_id}\u0000${r.seq}`;
-        insertedKeys.add(key);
+        // Cells another instance owns are stepped there, from twin_pending.
+        if (!r.pending) insertedKeys.add(key);
         accepted[owner.get(key)!] += 1;
       }
       batch.forEach((job, i) =>
@@ -154,9 +173,20 @@ export class IngestService implements OnModuleDestroy {
     }
   }
 
-  private async advanceTwins(byCell: Map<string, SamplePoint[]>): Promise<void> {
+  private async advanceTwins(job: TwinJob): Promise<void> {
+    if (job.kind === 'catchUp') {
+      try {
+        await this.twin.catchUp(job.cellId, job.fromSeq);
+      } catch (error) {
+        this.twin.forget(job.cellId);
+        this.logger.warn(`catch-up of ${job.cellId} will retry on reload: ${(error as Error).message}`);
+      } finally {
+        this.twinQueueDepth -= 1;
+      }
+      return;
+    }
     try {
-      for (const [cellId, list] of byCell) {
+      for (const [cellId, list] of job.byCell) {
         try {
           const startedMs = performance.now();
           await this.twin.apply(cellId, list);
@@ -170,6 +200,7 @@ export class IngestService implements OnModuleDestroy {
       }
     } finally {
       this.twinQueueDepth -= 1;
+      this.twinQueuedRows -= job.rows;
     }
   }
 
@@ -178,6 +209,7 @@ export class IngestService implements OnModuleDestroy {
     this.closed = true;
     this.jobs$.complete();
     await this.writerDone;
+    this.catchUps.unsubscribe();
     this.committed$.complete();
     await this.twinDone;
     this.subscriptions.forEach((s) => s.unsubscribe());

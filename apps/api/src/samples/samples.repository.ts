@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { SamplePoint } from '@twin/contracts';
 import { DatabaseService } from '../database/database.service';
 
+/** A row the batch added; `pending` when another instance holds the cell and will step it. */
+export interface InsertedSample {
+  cell_id: string;
+  seq: number;
+  pending: boolean;
+}
+
 export interface SampleToWrite {
   cellId: string;
   sample: SamplePoint;
@@ -52,8 +59,12 @@ export class SamplesRepository {
   /**
    * Writes a batch in one statement and returns the (cell, seq) pairs that were new; the rest were
    * already stored. On TimescaleDB the unique index carries ts, so (cell, seq) is probed explicitly.
+   *
+   * The same statement decides who steps the twin: rows of cells whose lease `owner` does not hold
+   * are announced in `twin_pending` for the holder (flag `pending`). The lease rows are read FOR
+   * SHARE, so a take-over waits for this commit and the new owner's load sees these rows.
    */
-  async insertBatch(batch: readonly SampleToWrite[]): Promise<{ cell_id: string; seq: number }[]> {
+  async insertBatch(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[]> {
     const n = batch.length;
     const cells = new Array<string>(n);
     const seqs = new Array<number>(n);
@@ -78,9 +89,21 @@ export class SamplesRepository {
       this.db.variant === 'timescaledb'
         ? ' WHERE NOT EXISTS (SELECT 1 FROM samples x WHERE x.cell_id = u.c AND x.seq = u.s)'
         : '';
-    const { rows } = await this.db.pool.query<{ cell_id: string; seq: number }>(
-      `${INSERT_FROM_UNNEST}${guard} ON CONFLICT DO NOTHING RETURNING cell_id, seq`,
-      [cells, seqs, ts, volts, amps, temps, cycles, steps],
+    const { rows } = await this.db.pool.query<InsertedSample>(
+      `WITH ins AS (${INSERT_FROM_UNNEST}${guard} ON CONFLICT DO NOTHING RETURNING cell_id, seq),
+       held AS (
+         SELECT cell_id FROM cell_leases
+         WHERE owner = $9 AND expires_at > now() AND cell_id = ANY($10::text[])
+         FOR SHARE),
+       pend AS (
+         INSERT INTO twin_pending (cell_id, min_seq)
+         SELECT cell_id, min(seq) FROM ins WHERE cell_id NOT IN (SELECT cell_id FROM held)
+         GROUP BY cell_id ORDER BY cell_id
+         ON CONFLICT (cell_id) DO UPDATE
+           SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now()
+         RETURNING cell_id)
+       SELECT cell_id, seq, cell_id IN (SELECT cell_id FROM pend) AS pending FROM ins`,
+      [cells, seqs, ts, volts, amps, temps, cycles, steps, owner, [...new Set(cells)]],
     );
     return rows;
   }

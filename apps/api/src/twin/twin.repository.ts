@@ -44,6 +44,15 @@ export class TwinRepository {
     );
   }
 
+  /** The newest state the owning instance flushed (readers on other instances). */
+  async latest(cellId: string): Promise<TwinStatePayload | null> {
+    const { rows } = await this.db.pool.query<{ payload: TwinStatePayload }>(
+      'SELECT payload FROM twin_latest WHERE cell_id = $1',
+      [cellId],
+    );
+    return rows[0]?.payload ?? null;
+  }
+
   async saveCycles(cellId: string, cycles: CycleSummary[]): Promise<void> {
     if (cycles.length === 0) return;
     await this.db.pool.query(

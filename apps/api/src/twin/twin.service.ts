@@ -14,9 +14,10 @@ import {
   type CellTwinState,
   type TwinModelPlugin,
 } from '@twin/twin';
-import { Subject } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { CellsRepository } from '../cells/cells.repository';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CellOwnershipService } from '../ownership/cell-ownership.service';
 import { SamplesRepository } from '../samples/samples.repository';
 import { TwinModelRegistry } from './twin-model.registry';
 import { TwinRepository } from './twin.repository';
@@ -33,15 +34,17 @@ const REPLAY_PAGE = 20_000;
 const FLUSH_INTERVAL_MS = 1_000;
 
 /**
- * Owns each cell's twin in this process: applies committed samples in seq order, recomputes from
- * the last checkpoint before a late sample, checkpoints to the database so a restarted service
- * resumes exactly, and publishes every new state on `states$` (throttling is the live layer's job).
+ * Advances the twins of the cells this instance owns (see CellOwnershipService): applies committed
+ * samples in seq order, recomputes from the last checkpoint before a late sample, checkpoints to
+ * the database so a restarted service (or the next owner) resumes exactly, and publishes every new
+ * state on `states$` (throttling is the live layer's job). Other cells are read from the database.
  */
 @Injectable()
 export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('twin');
   private readonly runtimes = new Map<string, Promise<CellRuntime>>();
   private flushTimer: NodeJS.Timeout | null = null;
+  private lostSubscription: Subscription | null = null;
   readonly states$ = new Subject<TwinStatePayload>();
   /** Every sample stepped in order, with the state after the last one (signal extractors listen here). */
   readonly applied$ = new Subject<{
@@ -59,9 +62,11 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly samples: SamplesRepository,
     private readonly cells: CellsRepository,
     private readonly models: TwinModelRegistry,
+    private readonly ownership: CellOwnershipService,
   ) {}
 
   onModuleInit(): void {
+    this.lostSubscription = this.ownership.lost$.subscribe((cellId) => this.forget(cellId));
     this.flushTimer = setInterval(
       () => void this.flush().catch((e: Error) => this.logger.warn(e.message)),
       FLUSH_INTERVAL_MS,
@@ -69,14 +74,21 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     this.flushTimer.unref();
   }
 
-  /** Brings every known cell's twin up to its committed samples (after a restart or crash). */
+  /**
+   * Takes every cell no other live instance holds and brings its twin up to the committed samples
+   * (after a restart or crash); cells held elsewhere are that instance's to advance.
+   */
   async recoverAll(): Promise<void> {
-    for (const cell of await this.cells.list()) await this.runtime(cell.id);
+    const cellIds = (await this.cells.list()).map((c) => c.id);
+    for (const cellId of await this.ownership.claimAtStart(cellIds)) await this.runtime(cellId);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
+    this.lostSubscription?.unsubscribe();
     await this.flush(true);
+    // Only after the last checkpoint: the next owner resumes from it.
+    await this.ownership.releaseAll();
     this.states$.complete();
     this.applied$.complete();
     this.cycleClosed$.complete();
@@ -84,7 +96,7 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Applies newly committed samples of one cell (any order; the twin sorts out late ones). */
   async apply(cellId: string, committed: SamplePoint[]): Promise<void> {
-    if (committed.length === 0) return;
+    if (committed.length === 0 || !this.ownership.owns(cellId)) return;
     // A runtime loaded now replays every committed row, these included: nothing left to step.
     const fresh = !this.runtimes.has(cellId);
     let rt: CellRuntime;
@@ -103,7 +115,11 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
       }
       return;
     }
-    const sorted = [...committed].sort((a, b) => a.seq - b.seq);
+    // (cell, seq) is unique in the database, so a sample at the twin's last seq is that very row,
+    // already stepped (a load raced ahead of the batch that wrote it).
+    const lastSeq = rt.state?.last.seq;
+    const sorted = committed.filter((s) => s.seq !== lastSeq).sort((a, b) => a.seq - b.seq);
+    if (sorted.length === 0) return;
     const closed: CycleSummary[] = [];
     const recomputed = rt.state !== null && sorted[0].seq < rt.state.last.seq;
     if (recomputed) {
@@ -122,6 +138,33 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
+   * Steps what other instances committed for a cell we own (`fromSeq`, from twin_pending), or, with
+   * null, loads a cell just taken over from its newest checkpoint and steps everything after it.
+   */
+  async catchUp(cellId: string, fromSeq: number | null): Promise<void> {
+    if (!this.ownership.owns(cellId)) return;
+    if (fromSeq === null) this.forget(cellId);
+    const fresh = !this.runtimes.has(cellId);
+    const rt = await this.runtime(cellId);
+    if (fresh) {
+      if (rt.state) this.states$.next(twinPayload(cellId, rt.state));
+      return;
+    }
+    const lastSeq = rt.state?.last.seq ?? -1;
+    if (fromSeq !== null && fromSeq < lastSeq) {
+      // Late rows: one apply recomputes from the checkpoint before them through everything stored.
+      await this.apply(cellId, await this.samples.readAfter(cellId, fromSeq - 1, REPLAY_PAGE));
+      return;
+    }
+    for (let cursor = lastSeq; ; ) {
+      const page = await this.samples.readAfter(cellId, cursor, REPLAY_PAGE);
+      await this.apply(cellId, page);
+      if (page.length < REPLAY_PAGE) return;
+      cursor = page[page.length - 1].seq;
+    }
+  }
+
+  /**
    * A measured interface resistance reaches the model (EIS fit or pulse estimate). It runs on the
    * caller's turn, between sample batches, and is checkpointed with the state like everything else.
    */
@@ -129,6 +172,8 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     cellId: string,
     measuredInterfaceResistanceOhmCm2: number,
   ): Promise<Record<string, unknown> | null> {
+    // The owner's twin is the one that is advanced and checkpointed; see docs/deploy.md.
+    if (!this.ownership.owns(cellId)) return null;
     const rt = await this.runtime(cellId);
     if (!rt.state || !rt.plugin?.calibrate) return null;
     const { state, outputs } = rt.plugin.calibrate(rt.state.model, measuredInterfaceResistanceOhmCm2);
@@ -139,14 +184,17 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async current(cellId: string): Promise<TwinStatePayload | null> {
+    // Another instance advances this cell: its latest state as flushed there (about once a second).
+    if (!this.ownership.owns(cellId)) return this.twins.latest(cellId);
     const rt = await this.runtime(cellId);
     return rt.state ? twinPayload(cellId, rt.state) : null;
   }
 
   /** Closed cycles from the database plus the one still running. */
   async cycles(cellId: string): Promise<CycleSummary[]> {
-    const rt = await this.runtime(cellId);
     const stored = await this.twins.cycles(cellId);
+    if (!this.ownership.owns(cellId)) return stored;
+    const rt = await this.runtime(cellId);
     const open = rt.state?.cycles.open;
     if (!open) return stored;
     return [...stored.filter((c) => c.index !== open.index), summarizeCycle(open)].sort(

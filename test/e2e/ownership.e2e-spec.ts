@@ -1,0 +1,105 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Two instances on one database (issue #10): each cell's twin is advanced by the instance holding
+ * its lease; samples for it that reach the other instance are written there and stepped by the
+ * owner, once; a cell whose owner shuts down moves to the other instance, which resumes it.
+ */
+const adminUrl = inject('pgAdminUrl');
+const SETTINGS = { LEASE_TTL_MS: '1500', OWNERSHIP_POLL_MS: '50', CHECKPOINT_EVERY_SAMPLES: '400' };
+const T0 = Date.UTC(2026, 3, 1);
+let db: TestDatabase;
+let a: TestApp;
+let b: TestApp;
+let sql: pg.Client;
+
+const sample = (seq: number) => ({
+  seq,
+  ts: T0 + seq * 1000,
+  voltageV: 3.5 + ((seq % 600) / 600) * 0.6,
+  currentA: seq % 600 < 300 ? 0.0025 : -0.0025,
+  temperatureC: 25 + (seq % 11) / 10,
+});
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => sample(from + k));
+
+async function post(app: TestApp, cellId: string, samples: ReturnType<typeof sample>[]) {
+  const res = await app.request('POST', `/cells/${cellId}/samples`, { samples });
+  expect(res.status).toBe(201);
+  return res.body as { accepted: number; duplicates: number };
+}
+
+const owner = async (cellId: string) =>
+  (await sql.query('SELECT owner FROM cell_leases WHERE cell_id = $1', [cellId])).rows[0]?.owner ?? null;
+const stateAt = (app: TestApp, cellId: string, seq: number) =>
+  eventually(
+    async () => (await app.request('GET', `/cells/${cellId}`)).body.state,
+    (s) => s?.seq === seq,
+    15_000,
+  );
+const sameState = (s: Record<string, unknown>) => ({ ...s, cellId: '' });
+
+beforeAll(async () => {
+  db = await createTestDatabase(adminUrl);
+  a = await startTestApp(db.url, { ...SETTINGS, INSTANCE_ID: 'instance-a' });
+  b = await startTestApp(db.url, { ...SETTINGS, INSTANCE_ID: 'instance-b' });
+  sql = new pg.Client({ connectionString: db.url! });
+  await sql.connect();
+});
+afterAll(async () => {
+  await sql?.end();
+  await a?.close().catch(() => undefined);
+  await b?.close();
+  await db?.drop();
+});
+
+describe.skipIf(!adminUrl)('cell ownership across two instances (real PostgreSQL server)', () => {
+  it('steps samples written at the non-owner exactly once on the owner, late ones included', async () => {
+    for (const id of ['own-x', 'own-ref'])
+      expect((await a.request('POST', '/cells', sampleCell(id))).status).toBe(201);
+    await post(a, 'own-x', range(0, 1000));
+    expect(await owner('own-x')).toBe('instance-a');
+
+    // The rest arrives at whichever instance a load balancer picks; 1,500 comes late, at B.
+    expect((await post(b, 'own-x', range(1000, 1500))).accepted).toBe(500);
+    await post(a, 'own-x', range(1501, 2000));
+    await post(b, 'own-x', range(2000, 2600));
+    expect(await post(b, 'own-x', range(2300, 2700))).toMatchObject({ accepted: 100, duplicates: 300 });
+    await post(b, 'own-x', [sample(1500)]);
+    expect(await owner('own-x')).toBe('instance-a');
+
+    await post(a, 'own-ref', range(0, 2700));
+    const ref = await stateAt(a, 'own-ref', 2699);
+    const x = await stateAt(a, 'own-x', 2699);
+    expect(sameState(x)).toEqual(sameState(ref));
+    expect((await a.request('GET', '/cells/own-x/cycles')).body).toEqual(
+      (await a.request('GET', '/cells/own-ref/cycles')).body,
+    );
+    expect((await a.allSamples('own-x')).length).toBe(2700);
+    // B never advanced its own copy: it answers with the owner's flushed state.
+    const seenFromB = await stateAt(b, 'own-x', 2699);
+    expect(sameState(seenFromB)).toEqual(sameState(ref));
+    expect((await sql.query('SELECT count(*)::int AS n FROM twin_pending')).rows[0].n).toBe(0);
+  });
+
+  it('hands a cell over when its owner shuts down; the next owner resumes from the checkpoint', async () => {
+    await a.close();
+    expect(await owner('own-x')).toBeNull();
+    await post(b, 'own-x', range(2700, 3300));
+    await post(b, 'own-ref', range(2700, 3300));
+    // B wrote them as pending work; its next sweep finds a cell with work and no owner and takes it.
+    await eventually(
+      () => owner('own-x'),
+      (o) => o === 'instance-b',
+      5_000,
+    );
+    const ref = await stateAt(b, 'own-ref', 3299);
+    const x = await stateAt(b, 'own-x', 3299);
+    expect(sameState(x)).toEqual(sameState(ref));
+    expect((await b.request('GET', '/cells/own-x/cycles')).body).toEqual(
+      (await b.request('GET', '/cells/own-ref/cycles')).body,
+    );
+  });
+});
