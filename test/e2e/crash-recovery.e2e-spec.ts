@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RigConnection, type WireSample } from '../../apps/rig-sim/src/rig-connection';
+import { apiCall, storedSeqs } from '../support/api-call';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
 import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -7,26 +8,6 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const adminUrl = inject('pgAdminUrl');
 let db: TestDatabase;
 let api: ApiProcess | null = null;
-
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function allSeqs(url: string, cellId: string): Promise<number[]> {
-  const seqs: number[] = [];
-  let next: string | null = null;
-  do {
-    const res = await call(url, 'GET', `/cells/${cellId}/samples?limit=50000${next ? `&next=${next}` : ''}`);
-    seqs.push(...res.body.samples.map((s: { seq: number }) => s.seq));
-    next = res.body.next;
-  } while (next);
-  return seqs;
-}
 
 beforeAll(async () => {
   db = await createTestDatabase(adminUrl);
@@ -41,9 +22,9 @@ describe.skipIf(!adminUrl)('kill -9 and restart (real processes, real PostgreSQL
     const port = await freePort();
     const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, CHECKPOINT_EVERY_SAMPLES: '250' };
     api = await startApiProcess(env, port);
-    expect((await call(api.url, 'POST', '/cells', sampleCell('crash-1', { initialSoc: 0.3 }))).status).toBe(
-      201,
-    );
+    expect(
+      (await apiCall(api.url, 'POST', '/cells', sampleCell('crash-1', { initialSoc: 0.3 }))).status,
+    ).toBe(201);
 
     const rig = new RigConnection(api.url, ADMIN_TOKEN);
     const acked = new Set<number>();
@@ -80,17 +61,17 @@ describe.skipIf(!adminUrl)('kill -9 and restart (real processes, real PostgreSQL
     expect(await rig.drain(60_000)).toBe(true);
     rig.close();
 
-    const seqs = await allSeqs(api.url, 'crash-1');
+    const seqs = await storedSeqs(api.url, 'crash-1');
     expect(seqs.length).toBe(total);
     expect(new Set(seqs).size).toBe(total);
     for (const seq of ackedBeforeCrash) expect(seqs.includes(seq)).toBe(true);
 
     // The same samples, ingested in one uninterrupted run into a twin of the same cell.
-    await call(api.url, 'POST', '/cells', sampleCell('crash-ref', { initialSoc: 0.3 }));
+    await apiCall(api.url, 'POST', '/cells', sampleCell('crash-ref', { initialSoc: 0.3 }));
     for (let i = 0; i < total; i += 5000) {
-      await call(api.url, 'POST', '/cells/crash-ref/samples', { samples: all.slice(i, i + 5000) });
+      await apiCall(api.url, 'POST', '/cells/crash-ref/samples', { samples: all.slice(i, i + 5000) });
     }
-    const stateOf = async (id: string) => (await call(api!.url, 'GET', `/cells/${id}`)).body.state;
+    const stateOf = async (id: string) => (await apiCall(api!.url, 'GET', `/cells/${id}`)).body.state;
     const ref = await eventually(
       () => stateOf('crash-ref'),
       (s) => s?.seq === total - 1,
@@ -102,7 +83,7 @@ describe.skipIf(!adminUrl)('kill -9 and restart (real processes, real PostgreSQL
       20_000,
     );
     expect({ ...resumed, cellId: '' }).toEqual({ ...ref, cellId: '' });
-    const cycles = async (id: string) => (await call(api!.url, 'GET', `/cells/${id}/cycles`)).body.cycles;
+    const cycles = async (id: string) => (await apiCall(api!.url, 'GET', `/cells/${id}/cycles`)).body.cycles;
     expect(await cycles('crash-1')).toEqual(await cycles('crash-ref'));
   });
 });

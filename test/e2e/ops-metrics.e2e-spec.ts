@@ -64,6 +64,8 @@ describe.skipIf(!inject('pgAdminUrl'))('/metrics', () => {
     expect(metric(text, 'twin_ingest_pending_rows')).toBe(0);
     expect(metric(text, 'twin_ingest_pending_rows_limit')).toBe(t.config.ingestMaxPendingRows);
     expect(metric(text, 'twin_twin_queue_batches')).toBe(0);
+    expect(metric(text, 'twin_twin_queue_rows')).toBe(0);
+    expect(metric(text, 'twin_owned_cells')).toBe(1);
     expect(metric(text, 'twin_live_clients')).toBe(1);
     expect(metric(text, 'twin_live_events_total{event="twin"}')).toBeGreaterThanOrEqual(1);
     expect(metric(text, 'twin_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RigConnection, type WireSample } from '../../apps/rig-sim/src/rig-connection';
+import { apiCall } from '../support/api-call';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
 import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -14,15 +15,6 @@ const adminUrl = inject('pgAdminUrl');
 let db: TestDatabase;
 let api: ApiProcess | null = null;
 let sql: pg.Client;
-
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
 
 beforeAll(async () => {
   db = await createTestDatabase(adminUrl);
@@ -43,7 +35,7 @@ describe.skipIf(!adminUrl)('graceful shutdown (SIGTERM during ingest)', () => {
     // No periodic checkpoint during the run: any checkpoint found afterwards was written by the shutdown.
     const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, CHECKPOINT_EVERY_SAMPLES: '1000000' };
     api = await startApiProcess(env, port);
-    expect((await call(api.url, 'POST', '/cells', sampleCell('term-1', { initialSoc: 0.4 }))).status).toBe(
+    expect((await apiCall(api.url, 'POST', '/cells', sampleCell('term-1', { initialSoc: 0.4 }))).status).toBe(
       201,
     );
 
@@ -95,15 +87,17 @@ describe.skipIf(!adminUrl)('graceful shutdown (SIGTERM during ingest)', () => {
 
     // The checkpointed state is the state of an uninterrupted run over the same stored samples.
     api = await startApiProcess(env, port);
-    const resumed = (await call(api.url, 'GET', '/cells/term-1')).body.state;
+    const resumed = (await apiCall(api.url, 'GET', '/cells/term-1')).body.state;
     expect(resumed).toEqual(latest.rows[0].payload);
-    await call(api.url, 'POST', '/cells', sampleCell('term-ref', { initialSoc: 0.4 }));
+    await apiCall(api.url, 'POST', '/cells', sampleCell('term-ref', { initialSoc: 0.4 }));
     const storedSamples = all.filter((s) => storedSet.has(s.seq));
     for (let i = 0; i < storedSamples.length; i += 5000) {
-      await call(api.url, 'POST', '/cells/term-ref/samples', { samples: storedSamples.slice(i, i + 5000) });
+      await apiCall(api.url, 'POST', '/cells/term-ref/samples', {
+        samples: storedSamples.slice(i, i + 5000),
+      });
     }
     const ref = await eventually(
-      async () => (await call(api!.url, 'GET', '/cells/term-ref')).body.state,
+      async () => (await apiCall(api!.url, 'GET', '/cells/term-ref')).body.state,
       (s) => s?.seq === maxSeq,
       20_000,
     );

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RigConnection, type WireSample } from '../../apps/rig-sim/src/rig-connection';
+import { apiCall } from '../support/api-call';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
 import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
 import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from './private-postgres';
@@ -21,15 +22,6 @@ afterAll(async () => {
   server?.destroy();
 });
 
-async function call(url: string, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
-}
-
 describe.skipIf(!privatePostgresAvailable)('PostgreSQL outage under ingest (private PostgreSQL 15)', () => {
   it('loses nothing acknowledged, stores nothing twice, resumes the rig and catches the twin up', async () => {
     server = await startPrivatePostgres();
@@ -38,7 +30,9 @@ describe.skipIf(!privatePostgresAvailable)('PostgreSQL outage under ingest (priv
       await freePort(),
     );
     const url = api.url;
-    expect((await call(url, 'POST', '/cells', sampleCell('pg-out', { initialSoc: 0.6 }))).status).toBe(201);
+    expect((await apiCall(url, 'POST', '/cells', sampleCell('pg-out', { initialSoc: 0.6 }))).status).toBe(
+      201,
+    );
     const rig = new RigConnection(url, ADMIN_TOKEN);
     const acked = new Set<number>();
     const errors: string[] = [];
@@ -68,17 +62,17 @@ describe.skipIf(!privatePostgresAvailable)('PostgreSQL outage under ingest (priv
     const ackedBeforeOutage = acked.size;
     sendUpTo(6000);
     // A token the auth cache has not seen must be checked in the database: 503, not 500.
-    const fresh = await call(url, 'GET', '/cells', undefined, 'ot_admin_never-seen-before-token');
+    const fresh = await apiCall(url, 'GET', '/cells', undefined, 'ot_admin_never-seen-before-token');
     expect(fresh.status).toBe(503);
     expect(fresh.headers.get('retry-after')).toBe('2');
-    const ingest = await call(url, 'POST', '/cells/pg-out/samples', { samples: all.slice(6000, 6010) });
+    const ingest = await apiCall(url, 'POST', '/cells/pg-out/samples', { samples: all.slice(6000, 6010) });
     expect(ingest.status).toBe(503);
     expect(ingest.body.error.code).toBe('UNAVAILABLE');
     expect(Number(ingest.headers.get('retry-after'))).toBeGreaterThan(0);
-    const ready = await call(url, 'GET', '/ready', undefined, '');
+    const ready = await apiCall(url, 'GET', '/ready', undefined, '');
     expect(ready.status).toBe(503);
     expect(ready.body.database.ok).toBe(false);
-    expect((await call(url, 'GET', '/health', undefined, '')).status).toBe(200);
+    expect((await apiCall(url, 'GET', '/health', undefined, '')).status).toBe(200);
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     expect(acked.size - ackedBeforeOutage).toBeLessThan(200); // nothing (but the in-flight batch) got through
     expect(errors.some((m) => m.includes('database unavailable'))).toBe(true);
@@ -88,7 +82,7 @@ describe.skipIf(!privatePostgresAvailable)('PostgreSQL outage under ingest (priv
     sendUpTo(total);
     expect(await rig.drain(120_000)).toBe(true);
     rig.close();
-    expect((await call(url, 'GET', '/ready', undefined, '')).status).toBe(200);
+    expect((await apiCall(url, 'GET', '/ready', undefined, '')).status).toBe(200);
 
     const sql = new pg.Client({ connectionString: server.url });
     await sql.connect();
@@ -102,11 +96,11 @@ describe.skipIf(!privatePostgresAvailable)('PostgreSQL outage under ingest (priv
     }
     expect(acked.size).toBe(total);
 
-    await call(url, 'POST', '/cells', sampleCell('pg-ref', { initialSoc: 0.6 }));
+    await apiCall(url, 'POST', '/cells', sampleCell('pg-ref', { initialSoc: 0.6 }));
     for (let i = 0; i < total; i += 5000) {
-      await call(url, 'POST', '/cells/pg-ref/samples', { samples: all.slice(i, i + 5000) });
+      await apiCall(url, 'POST', '/cells/pg-ref/samples', { samples: all.slice(i, i + 5000) });
     }
-    const stateOf = async (id: string) => (await call(url, 'GET', `/cells/${id}`)).body.state;
+    const stateOf = async (id: string) => (await apiCall(url, 'GET', `/cells/${id}`)).body.state;
     const ref = await eventually(
       () => stateOf('pg-ref'),
       (s) => s?.seq === total - 1,

@@ -1,13 +1,19 @@
 import { ADMIN_TOKEN } from './test-app';
 
-/** One JSON request to a running service (a real process or an in-process app) as admin. */
-export async function apiCall(url: string, method: string, path: string, body?: unknown) {
+/** One JSON request to a running service (a real process or an in-process app), as admin by default. */
+export async function apiCall(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ADMIN_TOKEN,
+) {
   const res = await fetch(`${url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
 /** Every stored seq of a cell, through the paged samples endpoint. */

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DatabaseService } from '../database/database.service';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveGateway } from '../live/live.gateway';
+import { CellOwnershipService } from '../ownership/cell-ownership.service';
 
 /** Rooms that are not a cell's: an `alert` sent there is one alert, not its per-cell copy. */
 const ALERTS_ROOM = 'alerts';
@@ -31,6 +32,7 @@ export class MetricsService implements OnModuleDestroy {
     ingest: IngestService,
     live: LiveGateway,
     db: DatabaseService,
+    ownership: CellOwnershipService,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'twin_' });
@@ -102,6 +104,22 @@ export class MetricsService implements OnModuleDestroy {
       registers,
       collect() {
         this.set(ingest.queueDepth.twinBatches);
+      },
+    });
+    new Gauge({
+      name: 'twin_twin_queue_rows',
+      help: 'Committed rows waiting for the twin (they count against INGEST_MAX_PENDING_ROWS too).',
+      registers,
+      collect() {
+        this.set(ingest.queueDepth.twinRows);
+      },
+    });
+    new Gauge({
+      name: 'twin_owned_cells',
+      help: 'Cells whose twin this instance advances (it holds their lease).',
+      registers,
+      collect() {
+        this.set(ownership.ownedCount);
       },
     });
     new Gauge({

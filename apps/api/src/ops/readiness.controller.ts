@@ -39,8 +39,9 @@ export class ReadinessController {
         error: (error as Error).message,
       };
     }
-    const { pendingRows, twinBatches } = this.ingest.queueDepth;
-    const saturation = pendingRows / this.app.ingestMaxPendingRows;
+    const { pendingRows, twinBatches, twinRows } = this.ingest.queueDepth;
+    // Rows waiting for the twin count against the same bound as rows waiting for the database.
+    const saturation = (pendingRows + twinRows) / this.app.ingestMaxPendingRows;
     const saturated = saturation > this.ops.readyMaxQueueFraction;
     const ready = database.ok && !saturated && !this.lifecycle.draining;
     if (!ready) res.status(503).setHeader('Retry-After', '1');
@@ -54,6 +55,7 @@ export class ReadinessController {
         saturation: Math.round(saturation * 1000) / 1000,
         saturated,
         twinBatches,
+        twinRows,
       },
     };
   }
