@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/api-process';
+import { CellOwnershipService } from '../../apps/api/src/ownership/cell-ownership.service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN, connected, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
@@ -104,20 +105,28 @@ describe.skipIf(!haveRedis || !inject('pgAdminUrl'))('socket.io Redis adapter ac
   });
 
   it('keeps serving each instance while Redis is down and resumes cross-instance delivery when it returns', async () => {
-    const browser = a.socket('/live', ADMIN_TOKEN);
-    await connected(browser);
-    expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+    // Test 1 ingested scale-1 through B, so B holds its lease and advances its twin.
+    expect(b.app.get(CellOwnershipService).owns('scale-1')).toBe(true);
+    const onA = a.socket('/live', ADMIN_TOKEN);
+    const onB = b.socket('/live', ADMIN_TOKEN);
+    await Promise.all([connected(onA), connected(onB)]);
+    for (const browser of [onA, onB]) {
+      expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+    }
     await stopRedis();
     await new Promise((r) => setTimeout(r, 300));
-    // Own clients and ingest on both instances keep working.
-    expect(await seenAcross(a, browser, 3000)).toBe(true);
-    expect(await seenAcross(b, browser, 1500)).toBe(false);
-    expect((await b.request('GET', '/health', undefined, null)).status).toBe(200);
+    // Each instance keeps its own clients and ingest: B's browser sees samples written through B,
+    // and through A too (A writes them, B steps them: no Redis involved); A's browser sees nothing.
+    expect(await seenAcross(b, onB, 3000)).toBe(true);
+    expect(await seenAcross(b, onA, 1500)).toBe(false);
+    expect(await seenAcross(a, onB, 3000)).toBe(true);
+    expect((await a.request('GET', '/health', undefined, null)).status).toBe(200);
     await startRedis();
     let resumed = false;
     const until = Date.now() + 20_000;
-    while (!resumed && Date.now() < until) resumed = await seenAcross(b, browser, 500);
+    while (!resumed && Date.now() < until) resumed = await seenAcross(b, onA, 500);
     expect(resumed).toBe(true);
-    browser.close();
+    onA.close();
+    onB.close();
   });
 });

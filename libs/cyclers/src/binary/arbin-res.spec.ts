@@ -56,7 +56,10 @@ describe.skipIf(!existsSync(FIXTURE))(
       const records = parseInChunks(parser, bytes, chunkBytes);
       return { parser, records, samples: samplesOf(records) };
     };
-    const { parser, records, samples } = parse();
+    // Collection runs this body even when skipped, and without the fixture there is nothing to parse.
+    const { parser, records, samples } = existsSync(FIXTURE)
+      ? parse()
+      : { parser: createArbinResParser(), records: [], samples: [] };
 
     it('yields the 2150 rows in Data_Point order, with the README time span', () => {
       expect(samples).toHaveLength(2150);
