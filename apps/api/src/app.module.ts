@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { AlertsModule } from './alerts/alerts.module';
+import { BusModule } from './bus/bus.module';
 import { CoreModule } from './core.module';
 import { EisModule } from './eis/eis.module';
 import { ImportsModule } from './imports/imports.module';
@@ -16,6 +17,7 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   AlertsModule,
   ReplaysModule,
   OpsModule,
+  BusModule,
 ];
 
 @Module({})

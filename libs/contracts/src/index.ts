@@ -6,3 +6,4 @@ export * from './token.schema';
 export * from './error.schema';
 export * from './twin-state';
 export * from './alerts.schema';
+export * from './bus.schema';

@@ -21,12 +21,35 @@ export interface AppConfig {
   poolSize: number;
   version: string;
   logLevel: 'silent' | 'info' | 'debug';
+  /** Message-bus ingest (MQTT / NATS JetStream); nothing starts unless a URL is set. */
+  bus: BusConfig;
   /** Names this process in `cell_leases` (INSTANCE_ID); unique per running instance. */
   instanceId: string;
   /** A cell's lease lasts this long unless renewed (every third of it); then another instance takes over. */
   leaseTtlMs: number;
   /** How often the owner looks for samples of its cells committed by other instances. */
   ownershipPollMs: number;
+}
+
+export interface BusConfig {
+  mqttUrl: string | null;
+  natsUrl: string | null;
+  /** First topic level / subject token: `<prefix>/cells/<cellId>/samples`. */
+  topicPrefix: string;
+  /** Stable across restarts, so the broker keeps this instance's session and queues for it while it is down. */
+  mqttClientId: string;
+  /** Instances in one `$share/<group>/…` subscription each get a message once between them. */
+  mqttShareGroup: string;
+  /** How long the broker keeps the session (and its queued messages) after this instance disconnects. */
+  mqttSessionExpirySeconds: number;
+  natsStream: string;
+  /** Durable pull consumer, shared by every instance. */
+  natsConsumer: string;
+  /** Messages consumed but not yet acknowledged, per instance (MQTT receive maximum, JetStream pull batch). */
+  maxInFlight: number;
+  /** Transient failures (database down) retry after base × 2^n ms, capped; the message is never acked meanwhile. */
+  retryBaseMs: number;
+  retryMaxMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], min = 0): number {
@@ -59,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     poolSize: int(env, 'DB_POOL_SIZE', 8, problems, 1),
     version: env.npm_package_version ?? '0.1.0',
     logLevel: env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'debug' ? env.LOG_LEVEL : 'info',
+    bus: loadBusConfig(env, problems),
     instanceId: env.INSTANCE_ID || defaultInstanceId(env.PORT),
     leaseTtlMs: int(env, 'LEASE_TTL_MS', 15_000, problems, 300),
     ownershipPollMs: int(env, 'OWNERSHIP_POLL_MS', 250, problems, 10),
@@ -72,8 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
-
 /**
  * Stable across restarts of the same instance (host and port), so a restarted service takes its own
  * cells back at once instead of waiting for their leases to expire; random when the port is chosen
@@ -83,3 +105,37 @@ function defaultInstanceId(port: string | undefined): string {
   if (port && port !== '0') return `${hostname()}:${port}`;
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function loadBusConfig(env: NodeJS.ProcessEnv, problems: string[]): BusConfig {
+  const url = (name: string, schemes: RegExp): string | null => {
+    const raw = env[name] || null;
+    if (raw !== null && !schemes.test(raw))
+      problems.push(`${name} must start with ${schemes.source} (got "${raw}")`);
+    return raw;
+  };
+  const name = (key: string, fallback: string): string => {
+    const raw = env[key] || fallback;
+    if (!NAME.test(raw)) problems.push(`${key} must match ${NAME.source} (got "${raw}")`);
+    return raw;
+  };
+  const host = hostname()
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 40);
+  return {
+    mqttUrl: url('MQTT_URL', /^(mqtts?|tcp|ssl|wss?):\/\//),
+    natsUrl: url('NATS_URL', /^(nats|tls):\/\//),
+    topicPrefix: name('BUS_TOPIC_PREFIX', 'twin'),
+    mqttClientId: name('MQTT_CLIENT_ID', `operando-twin-${host}`),
+    mqttShareGroup: name('MQTT_SHARE_GROUP', 'operando-twin'),
+    mqttSessionExpirySeconds: int(env, 'MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, problems, 0),
+    natsStream: name('NATS_STREAM', 'TWIN_SAMPLES'),
+    natsConsumer: name('NATS_CONSUMER', 'operando-twin'),
+    maxInFlight: int(env, 'BUS_MAX_IN_FLIGHT', 16, problems, 1),
+    retryBaseMs: int(env, 'BUS_RETRY_BASE_MS', 500, problems, 1),
+    retryMaxMs: int(env, 'BUS_RETRY_MAX_MS', 30_000, problems, 1),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

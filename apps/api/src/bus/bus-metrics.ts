@@ -1,0 +1,38 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { BusKind } from '@twin/contracts';
+import { Counter } from 'prom-client';
+import { MetricsService } from '../ops/metrics.service';
+import type { BusVerdict } from './bus-intake.service';
+
+/** Bus counters on the instance's Prometheus registry, next to the HTTP and socket ingest ones. */
+@Injectable()
+export class BusMetrics implements OnModuleInit {
+  private metrics: MetricsService | null = null;
+  private messages: Counter<'bus' | 'outcome'> | null = null;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    // Looked up, not imported: importing OpsModule would put it deeper in Nest's module graph and
+    // so move its shutdown step (stop accepting, report not ready) after the feature modules'.
+    let metrics: MetricsService;
+    try {
+      metrics = this.moduleRef.get(MetricsService, { strict: false });
+    } catch {
+      return; // no ops module in this app: nothing to count into
+    }
+    this.metrics = metrics;
+    this.messages = new Counter({
+      name: 'twin_bus_messages_total',
+      help: 'Bus messages consumed, by bus (mqtt, nats) and outcome (stored, invalid = dropped, retry = left unacked).',
+      labelNames: ['bus', 'outcome'],
+      registers: [metrics.registry],
+    });
+  }
+
+  counted(bus: BusKind, verdict: BusVerdict): void {
+    this.messages?.inc({ bus, outcome: verdict.kind });
+    if (verdict.kind === 'stored') this.metrics?.rejectedSamples.inc(verdict.outcome.rejected.length);
+  }
+}

@@ -1,0 +1,273 @@
+import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
+import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import {
+  ADMIN_TOKEN,
+  connected,
+  eventually,
+  sampleCell,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app';
+
+/**
+ * NATS JetStream ingest against the machine's nats-server and PostgreSQL: batches published to
+ * `<prefix>.cells.<id>.samples` land in the work-queue stream, are stored once, reach the twin and
+ * are answered on `….acks`; the stream empties (acked or terminated, nothing redelivered forever);
+ * what is published while the service is down is consumed by the durable consumer when it is back.
+ */
+const NATS_PORT = 4222;
+const NATS_URL = `nats://127.0.0.1:${NATS_PORT}`;
+const serverUp = await portOpen(NATS_PORT);
+const adminUrl = inject('pgAdminUrl');
+if (!serverUp)
+  console.warn(
+    `\n[bus-nats] no NATS server on 127.0.0.1:${NATS_PORT}: skipping the JetStream ingest tests.\n`,
+  );
+
+function busEnv(id: string): Record<string, string> {
+  return {
+    NATS_URL,
+    BUS_TOPIC_PREFIX: `t${id}`,
+    NATS_STREAM: `TWIN_TEST_${id}`,
+    NATS_CONSUMER: `twin-test-${id}`,
+  };
+}
+
+/** A rig (or gateway): publishes through JetStream and collects the service's outcomes. */
+async function rigClient(
+  prefix: string,
+): Promise<{ nc: NatsConnection; js: JetStreamClient; outcomes: OutcomeLog }> {
+  const nc = await connect({ servers: NATS_URL });
+  const outcomes = new OutcomeLog();
+  nc.subscribe(`${prefix}.cells.*.acks`, {
+    callback: (error, msg) => {
+      if (!error) outcomes.add(msg.subject.split('.')[2], msg.json());
+    },
+  });
+  await nc.flush();
+  return { nc, js: nc.jetstream(), outcomes };
+}
+
+function publish(js: JetStreamClient, prefix: string, cellId: string, body: unknown) {
+  return js.publish(
+    `${prefix}.cells.${cellId}.samples`,
+    typeof body === 'string' ? body : JSON.stringify(body),
+  );
+}
+
+/** The service creates the stream after it starts listening; JetStream refuses publishes until then. */
+async function untilConsuming(js: JetStreamClient, prefix: string, outcomes: OutcomeLog): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await publish(js, prefix, 'probe', 'not json');
+      break;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await outcomes.waitFor('probe', 1, 20_000);
+}
+
+async function deleteStream(nc: NatsConnection, stream: string): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  await jsm.streams.delete(stream).catch(() => undefined);
+}
+
+describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 127.0.0.1:4222)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  let outcomes: OutcomeLog;
+  let rigToken: string;
+  const id = runId();
+  const prefix = `t${id}`;
+
+  beforeAll(async () => {
+    delete process.env.METRICS_TOKEN;
+    db = await createTestDatabase(adminUrl);
+    t = await startTestApp(db.url, busEnv(id));
+    for (const cell of ['js-1', 'js-2'])
+      expect((await t.request('POST', '/cells', sampleCell(cell))).status).toBe(201);
+    rigToken = (await t.request('POST', '/tokens', { role: 'rig', label: 'bus rig', cellIds: ['js-1'] })).body
+      .token;
+    ({ nc, js, outcomes } = await rigClient(prefix));
+    await untilConsuming(js, prefix, outcomes);
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (nc) {
+      await deleteStream(nc, `TWIN_TEST_${id}`);
+      await nc.close();
+    }
+    await db?.drop();
+  });
+
+  it('answers a payload that is not JSON with an error naming the payload', () => {
+    expect(outcomes.of('probe')[0]).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'invalid message',
+        details: [{ field: 'payload', reason: 'not valid UTF-8 JSON' }],
+      },
+    });
+  });
+
+  it('stores batches exactly once, advances the twin seen on /live and answers each on the acks subject', async () => {
+    const live = t.socket('/live', ADMIN_TOKEN);
+    await connected(live);
+    expect((await live.emitWithAck('subscribe', { cellId: 'js-1' })).ok).toBe(true);
+    let lastSeq = -1;
+    live.on('twin', (state: { seq: number }) => (lastSeq = Math.max(lastSeq, state.seq)));
+
+    for (let batch = 0; batch < 4; batch++) {
+      await publish(js, prefix, 'js-1', { token: rigToken, samples: samplesFrom(batch * 250, 250) });
+    }
+    const answers = await outcomes.waitFor('js-1', 4);
+    expect(answers).toEqual(Array(4).fill({ accepted: 250, duplicates: 0, rejected: [] }));
+    const stored = await t.allSamples('js-1');
+    expect(stored.map((s) => s.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    await eventually(
+      async () => lastSeq,
+      (seq) => seq === 999,
+    );
+
+    await publish(js, prefix, 'js-1', { token: rigToken, samples: samplesFrom(250, 250) });
+    expect((await outcomes.waitFor('js-1', 5))[4]).toEqual({ accepted: 0, duplicates: 250, rejected: [] });
+    expect(await t.allSamples('js-1')).toHaveLength(1000);
+    live.close();
+  });
+
+  it('rejects bad samples one by one with field and reason and stores the valid rest', async () => {
+    const before = outcomes.of('js-1').length;
+    const [good] = samplesFrom(5000, 1);
+    await publish(js, prefix, 'js-1', {
+      token: rigToken,
+      samples: [good, { ...good, seq: 5001, currentA: 'x' }, { ...good, seq: -3 }],
+    });
+    const outcome = (await outcomes.waitFor('js-1', before + 1))[before];
+    expect(outcome).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [
+        { index: 1, field: 'currentA', reason: 'currentA must be a number' },
+        { index: 2, field: 'seq', reason: 'must be ≥ 0' },
+      ],
+    });
+  });
+
+  it('terminates a message with a bad token, a viewer token, a foreign cell or no samples, saying why', async () => {
+    const viewer = (await t.request('POST', '/tokens', { role: 'viewer', label: 'v' })).body.token;
+    const samples = samplesFrom(9000, 5);
+    const before = outcomes.of('js-2').length;
+    await publish(js, prefix, 'js-2', { token: 'ot_rig_not-a-real-token', samples });
+    await publish(js, prefix, 'js-2', { token: viewer, samples });
+    await publish(js, prefix, 'js-2', { token: rigToken, samples });
+    await publish(js, prefix, 'js-2', { token: ADMIN_TOKEN, samples: 'all of them' });
+    const answers = (await outcomes.waitFor('js-2', before + 4)).slice(before);
+    expect(answers.map((a) => [a.error.code, a.error.details])).toEqual([
+      ['UNAUTHORIZED', [{ field: 'token', reason: 'not a valid token' }]],
+      ['FORBIDDEN', [{ field: 'cellId', reason: 'not allowed for this token' }]],
+      ['FORBIDDEN', [{ field: 'cellId', reason: 'not allowed for this token' }]],
+      ['VALIDATION_FAILED', [{ field: 'samples', reason: 'must be an array' }]],
+    ]);
+    expect(await t.allSamples('js-2')).toEqual([]);
+    // Acked and terminated messages both leave the work queue: nothing waits to be redelivered.
+    const jsm = await nc.jetstreamManager();
+    const info = await eventually(
+      () => jsm.consumers.info(`TWIN_TEST_${id}`, `twin-test-${id}`),
+      (c) => c.num_ack_pending === 0 && c.num_pending === 0,
+    );
+    expect(info.num_redelivered).toBe(0);
+    expect((await jsm.streams.info(`TWIN_TEST_${id}`)).state.messages).toBe(0);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/twin_bus_messages_total\{bus="nats",outcome="stored"\} [1-9]/);
+    expect(metrics).toMatch(/twin_bus_messages_total\{bus="nats",outcome="invalid"\} [1-9]/);
+  });
+});
+
+describe.skipIf(!serverUp || !adminUrl)(
+  'NATS JetStream ingest across a service restart (durable consumer)',
+  () => {
+    let db: TestDatabase;
+    let api: ApiProcess | null = null;
+    const id = runId();
+
+    beforeAll(async () => {
+      db = await createTestDatabase(adminUrl);
+    });
+    afterAll(async () => {
+      api?.child.kill('SIGKILL');
+      const nc = await connect({ servers: NATS_URL });
+      await deleteStream(nc, `TWIN_TEST_${id}`);
+      await nc.close();
+      await db?.drop();
+    });
+
+    it('acks what it took before SIGTERM, consumes after start what was published meanwhile, each batch once', async () => {
+      const prefix = `t${id}`;
+      const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, ...busEnv(id) };
+      const port = await freePort();
+      api = await startApiProcess(env, port);
+      const res = await fetch(`${api.url}/api/v1/cells`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(sampleCell('js-r')),
+      });
+      expect(res.status).toBe(201);
+      const { nc, js, outcomes } = await rigClient(prefix);
+      try {
+        await untilConsuming(js, prefix, outcomes);
+        // SIGTERM while a stream of batches is being consumed: what was taken commits and is acked,
+        // the rest stays with the broker.
+        for (let batch = 0; batch < 20; batch++) {
+          await publish(js, prefix, 'js-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
+        }
+        await outcomes.waitFor('js-r', 1);
+        api.child.kill('SIGTERM');
+        await api.stopped;
+
+        // The stream keeps these; JetStream confirms each publish as stored.
+        for (let batch = 20; batch < 26; batch++) {
+          await publish(js, prefix, 'js-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
+        }
+        api = await startApiProcess(env, port);
+        const answers = await outcomes.waitFor('js-r', 26, 60_000);
+        // Exactly one outcome per batch and no duplicates: nothing was committed without its ack.
+        expect(answers).toHaveLength(26);
+        expect(answers.reduce((n, a) => n + a.accepted, 0)).toBe(2600);
+        expect(answers.reduce((n, a) => n + a.duplicates, 0)).toBe(0);
+        const sql = new pg.Client({ connectionString: db.url! });
+        await sql.connect();
+        try {
+          const { rows } = await sql.query(
+            "SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d, max(seq)::int AS hi FROM samples WHERE cell_id = 'js-r'",
+          );
+          expect(rows[0]).toEqual({ n: 2600, d: 2600, hi: 2599 });
+        } finally {
+          await sql.end();
+        }
+        const state = await eventually(
+          async () =>
+            (
+              (await (
+                await fetch(`${api!.url}/api/v1/cells/js-r`, {
+                  headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+                })
+              ).json()) as { state: { seq: number } | null }
+            ).state,
+          (s) => s?.seq === 2599,
+        );
+        expect(state?.seq).toBe(2599);
+      } finally {
+        await nc.close();
+      }
+    }, 120_000);
+  },
+);
