@@ -1,22 +1,28 @@
 /**
  * npm run bench:replay — replay throughput at speed "max" through the running service (paged read →
- * twin step with the interface model → throttled emission to one /live client), against the bare
- * read of the same rows with the same lean paged SELECT in the same run; then live ingest alone vs.
- * live ingest while replays run (the ≤ 20 % slow-down budget). Prints ratios, not absolute claims.
+ * twin step with the interface model → throttled emission to one /live client), against two bare
+ * reads of the same rows in the same run: the lean paged SELECT (row objects, the issue's baseline)
+ * and the replay's own reader (paged binary COPY, decoded, nothing else); then live ingest alone vs.
+ * live ingest while replays run (the ≤ 20 % slow-down budget), alternating the two phases with the
+ * same load so drift on the shared machine hits both. Prints ratios, not absolute claims.
  * Run: npx tsx bench/replay.bench.ts   (BENCH_REPLAY_ROWS, BENCH_REPLAY_CELLS to resize)
  */
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { io, type Socket } from 'socket.io-client';
+import { decodeSampleCopy, samplePageCopySql } from '../apps/api/src/replays/binary-copy-samples';
 import { BENCH_TOKEN, startBenchService } from './support/bench-service';
 
 const CELLS = Number(process.env.BENCH_REPLAY_CELLS ?? 4);
 const ROWS = Number(process.env.BENCH_REPLAY_ROWS ?? 1_000_000);
 const PAGE = 20_000;
 const INGEST_CELLS = 8;
-const INGEST_PER_CELL = 10_000;
+const INGEST_PER_CELL = 6_000;
+/** alone, with replays, alone, with replays, … */
+const INGEST_ROUNDS = 3;
 const INGEST_BATCH = 500;
 const T0 = Date.UTC(2025, 0, 1);
 const CAPACITY_AH = 0.005;
@@ -74,6 +80,29 @@ async function bareRead(databaseUrl: string, cellIds: string[]): Promise<number>
   return rows / seconds;
 }
 
+/** The replay's reader without the replay: paged binary COPY decoded into samples. */
+async function bareCopyRead(databaseUrl: string, cellIds: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let rows = 0;
+  const started = performance.now();
+  for (const cellId of cellIds) {
+    let after = -1;
+    for (;;) {
+      const chunks: Buffer[] = [];
+      const sql = samplePageCopySql(client.escapeLiteral(cellId), after, null, PAGE);
+      for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
+      const page = decodeSampleCopy(Buffer.concat(chunks));
+      rows += page.length;
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].seq;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return rows / seconds;
+}
+
 async function connect(url: string, ns: string): Promise<Socket> {
   const s = io(`${url}${ns}`, { auth: { token: BENCH_TOKEN }, transports: ['websocket'] });
   await new Promise<void>((res, rej) => {
@@ -83,7 +112,23 @@ async function connect(url: string, ns: string): Promise<Socket> {
   return s;
 }
 
-async function replayRate(url: string, live: Socket, alertRules: 'none' | 'default'): Promise<number> {
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms). On this
+ * shared 2-core machine wall-clock rates swing with other people's load; samples per CPU-second of
+ * the service is what one core of its own would do.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function replayRate(
+  url: string,
+  live: Socket,
+  alertRules: 'none' | 'default',
+  pid: number,
+): Promise<{ wall: number; perCpu: number }> {
+  const cpu0 = cpuSeconds(pid);
   const started = performance.now();
   const { body } = await api(url, 'POST', '/replays', { campaignId: 'bench', speed: 'max', alertRules });
   const id = body.replayId as string;
@@ -98,13 +143,25 @@ async function replayRate(url: string, live: Socket, alertRules: 'none' | 'defau
     await new Promise((res) => setTimeout(res, 20));
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpu0;
   live.off('twin', onTwin);
   if (twins === 0) throw new Error('the live client received no replay states');
-  return ROWS / seconds;
+  return { wall: ROWS / seconds, perCpu: ROWS / cpu };
 }
 
-async function ingestRate(url: string, rigs: Socket, startSeq: number): Promise<number> {
+/**
+ * Live ingest of INGEST_PER_CELL samples on each of INGEST_CELLS cells, timed until every cell's live
+ * twin has applied its last sample (live ingest ends at the twin, not at the commit). A 503 from
+ * ingest back-pressure is honoured (wait Retry-After, resend) and counted.
+ */
+async function ingestRate(
+  url: string,
+  rigs: Socket,
+  startSeq: number,
+): Promise<{ rate: number; retries: number }> {
   const started = performance.now();
+  let retries = 0;
+  const last = startSeq + INGEST_PER_CELL - 1;
   await Promise.all(
     Array.from({ length: INGEST_CELLS }, async (_, c) => {
       for (let from = startSeq; from < startSeq + INGEST_PER_CELL; from += INGEST_BATCH) {
@@ -115,13 +172,24 @@ async function ingestRate(url: string, rigs: Socket, startSeq: number): Promise<
           currentA: (from + k) % 2000 < 1000 ? 0.0025 : -0.0025,
           temperatureC: 25,
         }));
-        const ack = await rigs.timeout(30_000).emitWithAck('samples', { cellId: `ing-${c}`, samples });
-        if (ack.accepted !== INGEST_BATCH)
-          throw new Error(`ingest failed: ${JSON.stringify(ack).slice(0, 200)}`);
+        for (;;) {
+          const ack = await rigs.timeout(30_000).emitWithAck('samples', { cellId: `ing-${c}`, samples });
+          if (ack.accepted === INGEST_BATCH) break;
+          if (ack.error?.code !== 'UNAVAILABLE') {
+            throw new Error(`ingest failed: ${JSON.stringify(ack).slice(0, 200)}`);
+          }
+          retries++;
+          await new Promise((res) => setTimeout(res, ack.error.retryAfterMs ?? 1000));
+        }
+      }
+      for (;;) {
+        const r = await api(url, 'GET', `/cells/ing-${c}`);
+        if (r.body.state?.seq === last) break;
+        await new Promise((res) => setTimeout(res, 20));
       }
     }),
   );
-  return (INGEST_CELLS * INGEST_PER_CELL) / ((performance.now() - started) / 1000);
+  return { rate: (INGEST_CELLS * INGEST_PER_CELL) / ((performance.now() - started) / 1000), retries };
 }
 
 async function main() {
@@ -158,24 +226,50 @@ async function main() {
     const live = await connect(url, '/live');
     await bareRead(svc.databaseUrl, cellIds); // warm the cache
     const readRate = await bareRead(svc.databaseUrl, cellIds);
-    const replayNone = await replayRate(url, live, 'none');
-    const replayAlerts = await replayRate(url, live, 'default');
+    const copyRate = await bareCopyRead(svc.databaseUrl, cellIds);
+    const pid = svc.api.child.pid!;
+    const replayNone = await replayRate(url, live, 'none', pid);
+    const replayAlerts = await replayRate(url, live, 'default', pid);
 
     const rigs = await connect(url, '/rigs');
     await ingestRate(url, rigs, 0); // warm-up
-    const ingestAlone = await ingestRate(url, rigs, INGEST_PER_CELL);
-    const started: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await api(url, 'POST', '/replays', {
-        campaignId: 'bench',
-        speed: 'max',
-        alertRules: 'default',
-      });
-      started.push(r.body.replayId);
+    const alone: number[] = [];
+    const withReplays: number[] = [];
+    const during: string[] = [];
+    let retries = 0;
+    const replayCpuShares: number[] = [];
+    let nextSeq = INGEST_PER_CELL;
+    for (let round = 0; round < INGEST_ROUNDS; round++) {
+      const a = await ingestRate(url, rigs, nextSeq);
+      alone.push(a.rate);
+      retries += a.retries;
+      nextSeq += INGEST_PER_CELL;
+      const started: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await api(url, 'POST', '/replays', {
+          campaignId: 'bench',
+          speed: 'max',
+          alertRules: 'default',
+        });
+        started.push(r.body.replayId);
+      }
+      const w = await ingestRate(url, rigs, nextSeq);
+      withReplays.push(w.rate);
+      retries += w.retries;
+      nextSeq += INGEST_PER_CELL;
+      const progress = await Promise.all(started.map((id) => api(url, 'GET', `/replays/${id}`)));
+      during.push(
+        progress.map((p) => `${p.body.state} ${(100 * p.body.progress.fraction).toFixed(1)} %`).join(', '),
+      );
+      // Replays' CPU during the phase, from what they stepped and their cost per sample measured above.
+      const stepped = progress.reduce((sum, p) => sum + p.body.progress.fraction * ROWS, 0);
+      const phaseSeconds = (INGEST_CELLS * INGEST_PER_CELL) / w.rate;
+      replayCpuShares.push(stepped / replayAlerts.perCpu / phaseSeconds);
+      for (const id of started) await api(url, 'POST', `/replays/${id}/cancel`);
     }
-    const ingestWithReplays = await ingestRate(url, rigs, 2 * INGEST_PER_CELL);
-    const progress = await Promise.all(started.map((id) => api(url, 'GET', `/replays/${id}`)));
-    for (const id of started) await api(url, 'POST', `/replays/${id}/cancel`);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const ingestAlone = mean(alone);
+    const ingestWithReplays = mean(withReplays);
 
     const n = (v: number) => v.toFixed(0).padStart(9);
     console.log(
@@ -183,15 +277,27 @@ async function main() {
     );
     console.log(`  bare paged read (same SELECT)      ${n(readRate)} rows/s      (1.00×)`);
     console.log(
-      `  replay "max", no alerts → 1 client ${n(replayNone)} samples/s   (${(replayNone / readRate).toFixed(2)}× read)`,
+      `  bare binary COPY read (replay's)   ${n(copyRate)} rows/s      (${(copyRate / readRate).toFixed(2)}× read)`,
+    );
+    for (const [label, rate] of [
+      ['replay "max", no alerts → 1 client', replayNone],
+      ['replay "max", default alert rules ', replayAlerts],
+    ] as const) {
+      console.log(
+        `  ${label} ${n(rate.wall)} samples/s   (${(rate.wall / readRate).toFixed(2)}× read, ${(rate.wall / copyRate).toFixed(2)}× COPY read; ${n(rate.perCpu).trim()} per service CPU-second)`,
+      );
+    }
+    console.log(
+      `  live ingest alone                  ${n(ingestAlone)} rows/s      (${alone.map((v) => v.toFixed(0)).join(' / ')})`,
     );
     console.log(
-      `  replay "max", default alert rules  ${n(replayAlerts)} samples/s   (${(replayAlerts / readRate).toFixed(2)}× read)`,
+      `  live ingest with 3 replays started ${n(ingestWithReplays)} rows/s      (${withReplays.map((v) => v.toFixed(0)).join(' / ')}; ${(100 * (ingestWithReplays / ingestAlone - 1)).toFixed(1)} %)`,
     );
-    console.log(`  live ingest alone                  ${n(ingestAlone)} rows/s`);
+    console.log(`  replays when each loaded phase ended: ${during.join(' | ')}`);
     console.log(
-      `  live ingest with 3 replays queued  ${n(ingestWithReplays)} rows/s      (${(100 * (ingestWithReplays / ingestAlone - 1)).toFixed(1)} %; replays meanwhile: ${progress.map((p) => `${p.body.state} ${(100 * p.body.progress.fraction).toFixed(0)} %`).join(', ')})`,
+      `  replays' estimated share of one core during those phases: ${replayCpuShares.map((v) => `${(100 * v).toFixed(1)} %`).join(' / ')}`,
     );
+    console.log(`  ingest batches refused with 503 and resent: ${retries}`);
     live.close();
     rigs.close();
   } finally {

@@ -1,24 +1,14 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { CellConfig } from '@twin/contracts';
-import { fitCircuit, interfaceArc, linKk, SOLID_STATE_CIRCUIT, type FitResult } from '@twin/eis';
+import { SOLID_STATE_CIRCUIT } from '@twin/eis';
 import { concatMap, from, Subject, type Subscription } from 'rxjs';
 import { LiveGateway } from '../live/live.gateway';
 import { cellRoom } from '../live/live-events';
 import { TwinService } from '../twin/twin.service';
 import { SpectraRepository, type StoredSpectrum } from './spectra.repository';
+import { analyseSpectrum, type MeasuredInterface } from './spectrum-analysis';
 
-export interface MeasuredInterface {
-  cellId: string;
-  tsMs: number;
-  areaResistanceOhmCm2: number;
-  stdErrOhmCm2: number | null;
-  areaCapacitanceUFPerCm2: number;
-  soc: number | null;
-  cycle: number | null;
-  temperatureC: number | null;
-  /** measured − predicted after the twin's calibration step, when the cell has a model. */
-  residualOhmCm2: number | null;
-}
+export type { MeasuredInterface } from './spectrum-analysis';
 
 /**
  * After a spectrum is stored: Lin-KK check (a failing spectrum is stored and flagged, never fitted
@@ -57,53 +47,20 @@ export class SpectrumProcessorService implements OnModuleDestroy {
   }
 
   private async process(spectrum: StoredSpectrum, cell: CellConfig, circuit: string): Promise<void> {
-    const data = {
-      frequenciesHz: spectrum.points.map((p) => p.fHz),
-      zRealOhm: spectrum.points.map((p) => p.zRealOhm),
-      zImagOhm: spectrum.points.map((p) => p.zImagOhm),
-    };
-    const kk = linKk(data);
-    const linKK = {
-      valid: kk.valid,
-      rcElements: kk.rcElements,
-      mu: kk.mu,
-      residualRealPct: kk.residualRealPct,
-      residualImagPct: kk.residualImagPct,
-      residualRmsPct: kk.residualRmsPct,
-    };
-    if (!kk.valid) {
-      const saved = await this.spectra.saveResult(spectrum.id, 'invalid', linKK, circuit, null, null);
-      this.live.clientSend('spectrum', cellRoom(cell.id), saved);
-      return;
+    const previous = await this.spectra.lastFit(cell.id, circuit);
+    const result = analyseSpectrum(spectrum.points, circuit, cell.electrodeAreaCm2, previous);
+    if (result.status === 'fit-failed') {
+      this.logger.warn(`fit of spectrum ${spectrum.id} failed: ${result.error}`);
     }
-    let fit: FitResult;
-    try {
-      const previous = await this.spectra.lastFit(cell.id, circuit);
-      fit = fitCircuit(circuit, data, {
-        weighting: 'modulus',
-        ...(previous ? { initialGuess: previous } : {}),
-      });
-    } catch (error) {
-      const saved = await this.spectra.saveResult(spectrum.id, 'fit-failed', linKK, circuit, null, null);
-      this.live.clientSend('spectrum', cellRoom(cell.id), saved);
-      this.logger.warn(`fit of spectrum ${spectrum.id} failed: ${(error as Error).message}`);
-      return;
-    }
-    const fitJson = {
+    const saved = await this.spectra.saveResult(
+      spectrum.id,
+      result.status,
+      result.linKK,
       circuit,
-      parameters: fit.parameters,
-      rmsRelErrorPct: fit.rmsRelErrorPct,
-      chiSquare: fit.chiSquare,
-      iterations: fit.iterations,
-    };
-    let arc: ReturnType<typeof interfaceArc> | null = null;
-    let arcStdErr: number | null = null;
-    if (circuit === SOLID_STATE_CIRCUIT) {
-      arc = interfaceArc(fit, cell.electrodeAreaCm2);
-      const r2 = fit.parameters.find((p) => p.name === 'R2');
-      arcStdErr = r2 ? r2.stdErr * cell.electrodeAreaCm2 : null;
-    }
-    const saved = await this.spectra.saveResult(spectrum.id, 'fitted', linKK, circuit, fitJson, arc);
+      result.fit,
+      result.arc,
+    );
+    const arc = result.arc;
     if (arc) {
       const calibration = await this.twin.calibrate(cell.id, arc.areaResistanceOhmCm2).catch(() => null);
       saved.interfaceArc = { ...arc, ...(calibration ?? {}) };
@@ -111,7 +68,7 @@ export class SpectrumProcessorService implements OnModuleDestroy {
         cellId: cell.id,
         tsMs: Date.parse(spectrum.ts),
         areaResistanceOhmCm2: arc.areaResistanceOhmCm2,
-        stdErrOhmCm2: arcStdErr,
+        stdErrOhmCm2: result.arcStdErrOhmCm2,
         areaCapacitanceUFPerCm2: arc.areaCapacitanceUFPerCm2,
         soc: spectrum.soc,
         cycle: spectrum.cycle,

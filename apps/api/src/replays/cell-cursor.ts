@@ -1,40 +1,45 @@
 import type { SamplePoint } from '@twin/contracts';
 import type { MergeSource } from './sample-merge';
 
-export type PageReader = (afterSeq: number, limit: number) => Promise<SamplePoint[]>;
+/** A page as read; decoded when the replay reaches it, so decoding is charged to the replay's slice. */
+export type PageDecoder<Row = SamplePoint> = () => Row[];
+export type PageReader<Key, Row = SamplePoint> = (after: Key, limit: number) => Promise<PageDecoder<Row>>;
+
+/** First page size: a replay that is paced, paused or cancelled early never reads big pages. */
+const FIRST_PAGE_ROWS = 1000;
 
 /**
- * One cell's samples as a merge source: bounded pages by seq, the next page requested as soon as
- * the current one arrives, so reading overlaps stepping and at most two pages per cell are held.
+ * Rows with a timestamp as a merge source: bounded keyset pages, the next page requested as soon as
+ * the current one is taken up, so reading overlaps stepping and at most two pages are held. Pages
+ * start small and double up to `pageSize`, so starting a replay does not hit the database (shared
+ * with live ingest) with a burst of reads it may not need for a while.
  */
-export class CellCursor implements MergeSource {
-  private page: SamplePoint[] = [];
+export class PagedCursor<Row extends { tsMs: number }, Key> implements MergeSource {
+  private page: Row[] = [];
   private pos = 0;
-  private ready: SamplePoint[] | null = null;
+  private ready: PageDecoder<Row> | null = null;
   private inFlight: Promise<void> | null = null;
   private lastPageFull = true;
-  private afterSeq: number;
+  private requested: number;
   private failure: Error | null = null;
   private closed = false;
 
   constructor(
-    private readonly read: PageReader,
+    private readonly read: PageReader<Key, Row>,
+    private readonly keyOf: (row: Row) => Key,
     private readonly pageSize: number,
-    startAfterSeq = -1,
+    private after: Key,
   ) {
-    this.afterSeq = startAfterSeq;
+    this.requested = Math.min(FIRST_PAGE_ROWS, pageSize);
     this.fetch();
   }
 
   private fetch(): void {
-    const after = this.afterSeq;
-    this.inFlight = this.read(after, this.pageSize).then(
-      (rows) => {
+    this.inFlight = this.read(this.after, this.requested).then(
+      (decode) => {
         this.inFlight = null;
         if (this.closed) return;
-        this.ready = rows;
-        this.lastPageFull = rows.length === this.pageSize;
-        if (rows.length > 0) this.afterSeq = rows[rows.length - 1].seq;
+        this.ready = decode;
       },
       (error: Error) => {
         this.inFlight = null;
@@ -52,16 +57,20 @@ export class CellCursor implements MergeSource {
     if (this.failure) throw this.failure;
     if (this.pos < this.page.length) return 'ready';
     if (this.ready !== null) {
-      this.page = this.ready;
-      this.pos = 0;
+      const rows = this.ready();
       this.ready = null;
+      this.page = rows;
+      this.pos = 0;
+      this.lastPageFull = rows.length === this.requested;
+      if (rows.length > 0) this.after = this.keyOf(rows[rows.length - 1]);
+      this.requested = Math.min(this.pageSize, this.requested * 2);
       if (this.lastPageFull) this.fetch();
       return this.page.length > 0 ? 'ready' : 'eof';
     }
     return this.inFlight !== null ? 'io' : 'eof';
   }
 
-  head(): SamplePoint {
+  head(): Row {
     return this.page[this.pos];
   }
 
@@ -79,4 +88,9 @@ export class CellCursor implements MergeSource {
     this.page = [];
     this.ready = null;
   }
+}
+
+/** One cell's samples, paged by seq (= time order per cell). */
+export function cellCursor(read: PageReader<number>, pageSize: number): PagedCursor<SamplePoint, number> {
+  return new PagedCursor<SamplePoint, number>(read, (s) => s.seq, pageSize, -1);
 }

@@ -90,6 +90,16 @@ export class ReplayAlerts {
     return events;
   }
 
+  /**
+   * Observations made outside the sample stream (EIS fits), in order with it: what the cell has
+   * buffered is extracted first, as live evaluates each batch before a later fit's observations.
+   */
+  observe(cell: number, state: CellTwinState, observations: readonly SignalObservation[]): AlertEvent[] {
+    const events = this.flushCell(cell, state);
+    for (const o of observations) this.evaluate(this.cells[cell], o, events);
+    return events;
+  }
+
   private evaluate(c: CellAlerts, observation: SignalObservation, out: AlertEvent[]): void {
     const r = this.evaluator.step(
       c.evaluation,

@@ -8,9 +8,12 @@ import {
   type CellTwinState,
   type TwinModelPlugin,
 } from '@twin/twin';
-import { CellCursor } from './cell-cursor';
+import { eisObservations } from '../alerts/eis-observations';
+import type { StoredSpectrum } from '../eis/spectra.repository';
+import { cellCursor, PagedCursor, type PageDecoder } from './cell-cursor';
 import { ReplayAlerts } from './replay-alerts.adapter';
 import { ReplayPacer, type ReplaySpeed } from './replay-pacer';
+import { ReplaySpectra, type ReplaySpectrum, type SpectrumKey } from './replay-spectra.adapter';
 import { ReplaySummaryBuilder, type CellSummary } from './replay-summary';
 import { TrailingThrottle } from './replay-throttle';
 import type { ReplayStateName } from './replays.repository';
@@ -26,6 +29,7 @@ export interface ReplayProgress {
 export type ReplayTwinPayload = TwinStatePayload & { replayId: string };
 export type ReplayAlertPayload = AlertView & { replayId: string };
 export type ReplayProgressPayload = ReplayProgress & { replayId: string };
+export type ReplaySpectrumPayload = StoredSpectrum & { replayId: string };
 
 export interface ReplayPlan {
   id: string;
@@ -49,13 +53,21 @@ export interface ReplayPlan {
 
 /** What a run needs from the outside world; the service wires it to repositories and the gateway. */
 export interface ReplayIo {
-  page(cellId: string, afterSeq: number, toMs: number | null, limit: number): Promise<SamplePoint[]>;
+  page(cellId: string, afterSeq: number, toMs: number | null, limit: number): Promise<PageDecoder>;
+  /** Stored spectra of the replay's cells in (ts, id) order. */
+  spectraPage(
+    cellIds: readonly string[],
+    after: SpectrumKey,
+    toMs: number | null,
+    limit: number,
+  ): Promise<PageDecoder<ReplaySpectrum>>;
   pluginFor(cell: CellConfig): TwinModelPlugin | null;
   sendTwin(payload: ReplayTwinPayload): void;
   sendAlert(payload: ReplayAlertPayload): void;
+  sendSpectrum(payload: ReplaySpectrumPayload): void;
   sendProgress(payload: ReplayProgressPayload): void;
-  /** Gives the event loop back between slices; may wait longer while live ingest is busy. */
-  yieldSlice(sliceMs: number): Promise<void>;
+  /** Gives the event loop back after `workMs` of replay work; waits longer while live ingest is busy. */
+  yieldSlice(workMs: number): Promise<void>;
   now(): number;
 }
 
@@ -65,6 +77,8 @@ interface CellRuntime {
   plugin: TwinModelPlugin | null;
   state: CellTwinState | null;
   recorded: CellTwinState[];
+  /** State right after each replayed spectrum (only with `recordStates`). */
+  recordedSpectra: { spectrumId: number; state: CellTwinState }[];
 }
 
 /** Live contract: at most 10 twin states per cell per second. */
@@ -74,20 +88,29 @@ const TICK_MS = 25;
 const PROGRESS_EVERY_MS = 1000;
 /** Rows held per cell ≤ 2 pages; pages shrink as cells grow so a campaign's buffers stay bounded. */
 const MAX_BUFFERED_ROWS = 200_000;
+/** Spectra carry ~100 impedance points each: small pages. */
+const SPECTRA_PAGE = 100;
 
 type SliceOutcome = 'done' | 'io' | 'budget' | 'paused' | number;
 
 /**
- * One replay: a k-way merge of the campaign's cells' stored samples by timestamp, each sample
- * stepped through `stepCellTwin` with the cell's model plugin (the live twin's code) on private
- * state, paced to `speed`, with throttled `twin`, `alert` and `replay.progress` output. Work runs
- * in slices of a few ms between which the event loop is free, so live ingest keeps flowing.
+ * One replay: a k-way merge of the campaign's cells' stored samples and spectra by timestamp, each
+ * sample stepped through `stepCellTwin` with the cell's model plugin (the live twin's code) and each
+ * spectrum fitted and folded into the model (the live EIS processing) on private state, paced to
+ * `speed`, with throttled `twin`, `spectrum`, `alert` and `replay.progress` output. At equal
+ * timestamps samples come before spectra. Work runs in slices of a few ms between which the event
+ * loop is free, so live ingest keeps flowing.
  */
 export class ReplayRun {
   state: ReplayStateName = 'queued';
   error: string | null = null;
   private cells: CellRuntime[] = [];
-  private cursors: CellCursor[] = [];
+  private cursors: PagedCursor<SamplePoint, number>[] = [];
+  private spectraCursor!: PagedCursor<ReplaySpectrum, SpectrumKey>;
+  /** cursors, then the spectra cursor: the merge's source indexes. */
+  private sources: { wait(): Promise<void>; close(): void }[] = [];
+  private cellIndex = new Map<string, number>();
+  private spectra!: ReplaySpectra;
   private merge!: KWayMerge;
   private summary!: ReplaySummaryBuilder;
   private alerts: ReplayAlerts | null = null;
@@ -145,7 +168,7 @@ export class ReplayRun {
     } finally {
       this.stopTicker();
       this.markActive(false);
-      this.cursors.forEach((c) => c.close());
+      this.sources.forEach((c) => c.close());
     }
   }
 
@@ -214,24 +237,41 @@ export class ReplayRun {
     return this.cells.find((c) => c.cell.id === cellId)?.recorded ?? [];
   }
 
+  /** The twin state right after each spectrum of `cellId` (only with `recordStates`). */
+  recordedSpectra(cellId: string): readonly { spectrumId: number; state: CellTwinState }[] {
+    return this.cells.find((c) => c.cell.id === cellId)?.recordedSpectra ?? [];
+  }
+
   finalState(cellId: string): CellTwinState | null {
     return this.cells.find((c) => c.cell.id === cellId)?.state ?? null;
   }
 
   private reset(): void {
-    this.cursors.forEach((c) => c.close());
+    this.sources.forEach((c) => c.close());
     this.cells = this.plan.cells.map((cell) => ({
       cell,
       config: { cellId: cell.id, nominalCapacityAh: cell.nominalCapacityAh, initialSoc: cell.initialSoc },
       plugin: this.io.pluginFor(cell),
       state: null,
       recorded: [],
+      recordedSpectra: [],
     }));
+    this.cellIndex = new Map(this.plan.cells.map((c, i) => [c.id, i]));
     const toMs = this.plan.toMs;
-    this.cursors = this.plan.cells.map(
-      (cell) => new CellCursor((after, limit) => this.io.page(cell.id, after, toMs, limit), this.pageSize),
+    this.cursors = this.plan.cells.map((cell) =>
+      cellCursor((after, limit) => this.io.page(cell.id, after, toMs, limit), this.pageSize),
     );
-    this.merge = new KWayMerge(this.cursors);
+    const cellIds = this.plan.cells.map((c) => c.id);
+    this.spectraCursor = new PagedCursor<ReplaySpectrum, SpectrumKey>(
+      (after, limit) => this.io.spectraPage(cellIds, after, toMs, limit),
+      (s) => ({ tsKey: s.tsKey, id: s.id }),
+      SPECTRA_PAGE,
+      null,
+    );
+    this.sources = [...this.cursors, this.spectraCursor];
+    // The spectra source comes last, so at equal timestamps the samples are stepped first.
+    this.merge = new KWayMerge([...this.cursors, this.spectraCursor]);
+    this.spectra = new ReplaySpectra(this.plan.cells.map((c) => c.electrodeAreaCm2));
     this.summary = new ReplaySummaryBuilder(this.plan.cells.map((c) => c.id));
     this.alerts = this.plan.alertRules
       ? new ReplayAlerts(this.plan.alertRules, this.plan.cells, this.plan.campaignId)
@@ -244,15 +284,26 @@ export class ReplayRun {
   }
 
   private async loop(): Promise<void> {
+    // Work done since the last rest, measured (slices overrun, page decoding and GC land in them):
+    // the governor sizes the rest from what was really used, not from the nominal slice.
+    let workMs = 0;
     for (;;) {
       if (this.cancelRequested) return;
       if (this.resetRequested) this.reset();
+      const startedMs = this.io.now();
       const outcome = this.slice();
+      workMs += this.io.now() - startedMs;
       if (outcome === 'done') return;
-      if (outcome === 'io') await this.cursors[this.merge.blockedOn].wait();
-      else if (outcome === 'budget') await this.io.yieldSlice(SLICE_MS);
-      else if (outcome === 'paused') await this.sleep(null);
-      else await this.sleep(outcome);
+      if (outcome === 'io') {
+        await this.sources[this.merge.blockedOn].wait();
+        if (workMs < SLICE_MS) continue;
+      } else if (outcome === 'paused') {
+        await this.sleep(null);
+      } else if (outcome !== 'budget') {
+        await this.sleep(outcome);
+      }
+      if (outcome === 'io' || outcome === 'budget') await this.io.yieldSlice(workMs);
+      workMs = 0;
     }
   }
 
@@ -261,17 +312,17 @@ export class ReplayRun {
     let nowMs = this.io.now();
     const deadline = nowMs + SLICE_MS;
     const fromMs = this.plan.fromMs;
+    const spectraSource = this.cursors.length;
     let n = 0;
     for (;;) {
       const pick = this.merge.pick();
       if (pick === 'eof') return 'done';
       if (pick === 'io') return 'io';
-      const cursor = this.cursors[pick];
-      const sample = cursor.head();
-      const inWindow = fromMs === null || sample.tsMs >= fromMs;
+      const tsMs = pick === spectraSource ? this.spectraCursor.headTsMs() : this.cursors[pick].headTsMs();
+      const inWindow = fromMs === null || tsMs >= fromMs;
       let silent = !inWindow;
       if (inWindow && this.seekTarget !== null) {
-        if (sample.tsMs < this.seekTarget) silent = true;
+        if (tsMs < this.seekTarget) silent = true;
         else {
           this.seekTarget = null;
           this.pacer.reset();
@@ -279,18 +330,52 @@ export class ReplayRun {
       }
       if (!silent) {
         if (this.state === 'paused') return 'paused';
-        const delay = this.pacer.delayMs(sample.tsMs, nowMs);
+        const delay = this.pacer.delayMs(tsMs, nowMs);
         if (delay > 0) return delay;
       }
-      cursor.advance();
-      this.merge.advanced();
-      this.step(pick, sample, inWindow, silent, nowMs);
+      if (pick === spectraSource) {
+        const spectrum = this.spectraCursor.head();
+        this.spectraCursor.advance();
+        this.merge.advanced();
+        this.applySpectrum(spectrum, inWindow, silent, nowMs);
+        // A fit costs milliseconds: look at the clock after each one.
+        n = 127;
+      } else {
+        const cursor = this.cursors[pick];
+        const sample = cursor.head();
+        cursor.advance();
+        this.merge.advanced();
+        this.step(pick, sample, inWindow, silent, nowMs);
+      }
       if ((++n & 127) === 0) {
         nowMs = this.io.now();
         if (nowMs >= deadline) return 'budget';
         if (this.cancelRequested || this.resetRequested) return 'budget';
       }
     }
+  }
+
+  /**
+   * One stored spectrum through the live EIS processing on this replay's twin: fit, calibration,
+   * then the EIS alert observations on the calibrated state, like EisAlertsBridge.
+   */
+  private applySpectrum(spectrum: ReplaySpectrum, inWindow: boolean, silent: boolean, nowMs: number): void {
+    const i = this.cellIndex.get(spectrum.cellId);
+    if (i === undefined) return;
+    const rt = this.cells[i];
+    const done = this.spectra.process(i, spectrum, rt);
+    if (this.plan.recordStates && done.calibrated && rt.state) {
+      rt.recordedSpectra.push({ spectrumId: spectrum.id, state: structuredClone(rt.state) });
+    }
+    // Like samples, spectra before the window only bring the twin up to date.
+    if (!inWindow) return;
+    if (this.alerts && done.measured && rt.state) {
+      const payload = twinPayload(rt.cell.id, rt.state) as unknown as Record<string, unknown>;
+      this.onAlerts(i, this.alerts.observe(i, rt.state, eisObservations(done.measured, payload)), silent);
+    }
+    if (silent) return;
+    this.io.sendSpectrum({ ...done.view, replayId: this.id });
+    if (done.calibrated && this.throttle.offer(i, nowMs)) this.emitTwin(i);
   }
 
   private step(i: number, sample: SamplePoint, inWindow: boolean, silent: boolean, nowMs: number): void {

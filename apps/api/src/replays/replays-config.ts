@@ -27,7 +27,7 @@ export function loadReplaysConfig(env: NodeJS.ProcessEnv = process.env): Replays
   const config: ReplaysConfig = {
     maxRunning: num('REPLAY_MAX_RUNNING', 2, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1'),
     maxQueued: num('REPLAY_MAX_QUEUED', 8, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0'),
-    liveShare: num('REPLAY_LIVE_SHARE', 0.15, (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
+    liveShare: num('REPLAY_LIVE_SHARE', 0.1, (v) => v > 0 && v <= 1, 'a number in (0, 1]'),
     pageRows: num('REPLAY_PAGE_ROWS', 20_000, (v) => Number.isInteger(v) && v >= 100, 'an integer ≥ 100'),
   };
   if (problems.length > 0) throw new Error(`invalid replay configuration:\n  - ${problems.join('\n  - ')}`);

@@ -11,6 +11,7 @@ import type { CellConfig } from '@twin/contracts';
 import { InterfaceModelInputError } from '@twin/interface-model';
 import type { Subscription } from 'rxjs';
 import { CellsService } from '../cells/cells.service';
+import { IngestService } from '../ingest/ingest.service';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { LiveGateway } from '../live/live.gateway';
 import { replayRoom } from '../live/live-events';
@@ -52,7 +53,6 @@ export class ReplaysService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly governor: ReplayGovernor;
   private running = 0;
   private liveSub: Subscription | null = null;
-  private spectraNoted = false;
 
   constructor(
     @Inject(REPLAYS_CONFIG) private readonly config: ReplaysConfig,
@@ -63,8 +63,16 @@ export class ReplaysService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly models: TwinModelRegistry,
     private readonly gateway: LiveGateway,
     private readonly twin: TwinService,
+    private readonly ingest: IngestService,
   ) {
-    this.governor = new ReplayGovernor(config.liveShare, () => this.running);
+    this.governor = new ReplayGovernor(
+      config.liveShare,
+      () => this.running,
+      () => {
+        const depth = this.ingest.queueDepth;
+        return depth.pendingRows + depth.twinRows > 0;
+      },
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -110,7 +118,6 @@ export class ReplaysService implements OnModuleInit, BeforeApplicationShutdown {
     const fromMs = input.from ?? null;
     const toMs = input.to ?? null;
     const extent = await this.samples.extent(cellIds, fromMs, toMs);
-    await this.noteSpectra();
     const id = `rp_${randomBytes(6).toString('hex')}`;
     const run = new ReplayRun(
       {
@@ -128,9 +135,11 @@ export class ReplaysService implements OnModuleInit, BeforeApplicationShutdown {
       },
       {
         page: (cellId, afterSeq, to, limit) => this.samples.page(cellId, afterSeq, to, limit),
+        spectraPage: (ids, after, to, limit) => this.samples.spectraPage(ids, after, to, limit),
         pluginFor: (cell) => this.models.pluginFor(cell),
         sendTwin: (p) => this.gateway.clientSend('twin', replayRoom(id), p),
         sendAlert: (p) => this.gateway.clientSend('alert', replayRoom(id), p),
+        sendSpectrum: (p) => this.gateway.clientSend('spectrum', replayRoom(id), p),
         sendProgress: (p) => this.gateway.clientSend('replay.progress', replayRoom(id), p),
         yieldSlice: (ms) => this.governor.yieldSlice(ms),
         now: () => performance.now(),
@@ -185,14 +194,6 @@ export class ReplaysService implements OnModuleInit, BeforeApplicationShutdown {
       throw error;
     }
     return rules;
-  }
-
-  private async noteSpectra(): Promise<void> {
-    if (this.spectraNoted) return;
-    this.spectraNoted = true;
-    if (await this.samples.hasSpectraTable()) {
-      this.logger.log('spectra table present: replays stream samples only for now (docs/replay.md)');
-    }
   }
 
   private schedule(): void {
