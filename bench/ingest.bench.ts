@@ -3,6 +3,7 @@
  * committed → twin → received by a live client on /live, against plain COPY into the same database
  * in the same run. Prints ratios, not absolute claims.
  */
+import { cpus, loadavg } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
 import { BENCH_TOKEN, percentile, startBenchService } from './support/bench-service';
 import { copyBaselineRowsPerSec } from './support/copy-baseline';
@@ -37,6 +38,28 @@ async function connect(url: string, ns: string): Promise<Socket> {
 
 /** Sends every cell's samples with IN_FLIGHT batches outstanding per cell; resolves when acks are in. */
 const ackLatencies: number[] = [];
+/** 503/UNAVAILABLE acks (backpressure: ingest or the twin queue is full), each retried after retryAfterMs. */
+let backpressureRetries = 0;
+
+type SamplesAck =
+  | { accepted: number; duplicates: number; rejected: unknown[]; error?: undefined }
+  | { error: { code: string; message: string; retryAfterMs?: number } };
+
+/** Sends one batch until it is acknowledged as stored, waiting out backpressure like a well-behaved rig. */
+async function sendWithRetry(
+  socket: Socket,
+  cellId: string,
+  samples: unknown[],
+): Promise<{ accepted: number; duplicates: number }> {
+  for (;;) {
+    const ack: SamplesAck = await socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
+    if (!ack.error) return ack;
+    if (ack.error.code !== 'UNAVAILABLE')
+      throw new Error(`ingest failed: ${JSON.stringify(ack).slice(0, 200)}`);
+    backpressureRetries += 1;
+    await new Promise((r) => setTimeout(r, ack.error.retryAfterMs ?? 1000));
+  }
+}
 
 async function sendAll(
   rigs: Rig[],
@@ -60,9 +83,10 @@ async function sendAll(
           for (let s = from; s < next; s++) samples.push(makeSample(s, t0));
           const sentMs = performance.now();
           sentAt.set(`${cellId}:${next - 1}`, sentMs);
-          const ack = await rig.socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
+          const ack = await sendWithRetry(rig.socket, cellId, samples);
           if (pace) ackLatencies.push(performance.now() - sentMs);
-          if (ack.error || ack.accepted !== samples.length)
+          // A retried batch may have been committed by an attempt whose ack was lost: duplicates count as stored.
+          if (ack.accepted + ack.duplicates !== samples.length)
             throw new Error(`ingest failed: ${JSON.stringify(ack).slice(0, 200)}`);
           if (pace) await new Promise((r) => setTimeout(r, pace.batchIntervalMs));
         }
@@ -144,10 +168,8 @@ async function main() {
     // 3) plain COPY into the same database, same run
     const copyRate = await copyBaselineRowsPerSec(svc.databaseUrl, total);
 
-    const rssMb = Number((await (await fetch(`${url}/api/v1/health`)).json()).version ? 0 : 0);
-    void rssMb;
     console.log(
-      `\nbench:ingest — ${CELLS} cells, batches of ${BATCH}, ${total.toLocaleString()} samples, PostgreSQL server, 2-core machine`,
+      `\nbench:ingest — ${CELLS} cells, batches of ${BATCH}, ${total.toLocaleString()} samples, PostgreSQL server, ${cpus().length}-core machine, load average ${loadavg()[0].toFixed(1)} at the end`,
     );
     console.log(`  plain COPY baseline            ${copyRate.toFixed(0).padStart(9)} rows/s   (1.00×)`);
     console.log(
@@ -159,6 +181,7 @@ async function main() {
     console.log(
       `  of which send → committed ack: p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms`,
     );
+    console.log(`  backpressure (503/UNAVAILABLE) acks retried: ${backpressureRetries}`);
     live.close();
     rigs.forEach((r) => r.socket.close());
   } finally {

@@ -12,7 +12,16 @@ const finite = (name: string) =>
     .number({ error: (iss) => (iss.input === undefined ? 'required' : `${name} must be a number`) })
     .refine(Number.isFinite, { message: `${name} must be finite` });
 
-const optionalIndex = z.number().int('must be an integer').nonnegative('must be ≥ 0').nullable().optional();
+/** cycle and step are stored as PostgreSQL `integer`: a larger value would fail the whole batch's write. */
+export const INDEX_MAX = 2_147_483_647;
+
+const optionalIndex = z
+  .number()
+  .int('must be an integer')
+  .nonnegative('must be ≥ 0')
+  .max(INDEX_MAX, `must be ≤ ${INDEX_MAX}`)
+  .nullable()
+  .optional();
 
 /** Timestamp as ISO-8601 with an explicit zone, or epoch milliseconds. */
 export const timestampSchema = z.union(

@@ -48,6 +48,24 @@ describe('validateSamples', () => {
   });
 });
 
+describe('cycle and step bounds', () => {
+  it('rejects a cycle or step beyond the stored integer column, naming the field', () => {
+    const { valid, rejected } = validateSamples(
+      [
+        { ...good, cycle: 2_147_483_648 },
+        { ...good, seq: 2, step: 2 ** 40 },
+        { ...good, seq: 3, cycle: 2_147_483_647 },
+      ],
+      { nowMs: Date.UTC(2030, 0, 1), maxFutureSkewMs: 0 },
+    );
+    expect(valid.map((s) => s.seq)).toEqual([3]);
+    expect(rejected).toEqual([
+      { index: 0, field: 'cycle', reason: 'must be ≤ 2147483647' },
+      { index: 1, field: 'step', reason: 'must be ≤ 2147483647' },
+    ]);
+  });
+});
+
 describe('validateSamples fast path agrees with the schema', () => {
   it('accepts and rejects the same samples as the zod schema alone', async () => {
     const { sampleInputSchema } = await import('./ingest.schema');
@@ -60,6 +78,9 @@ describe('validateSamples fast path agrees with the schema', () => {
       { ...good, temperatureC: -300 },
       { ...good, cycle: -1 },
       { ...good, step: 1.5 },
+      { ...good, cycle: 2_147_483_647, step: 2_147_483_647 },
+      { ...good, cycle: 2_147_483_648 },
+      { ...good, step: 2 ** 40 },
       { ...good, seq: Number.MAX_SAFE_INTEGER + 2 },
       { ...good, voltageV: 10 },
       { ...good, voltageV: 10.0001 },

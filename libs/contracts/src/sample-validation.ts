@@ -1,5 +1,11 @@
 import type { SamplePoint } from './measurements';
-import { sampleInputSchema, VOLTAGE_MAX_V, VOLTAGE_MIN_V, type SampleRejection } from './ingest.schema';
+import {
+  INDEX_MAX,
+  sampleInputSchema,
+  VOLTAGE_MAX_V,
+  VOLTAGE_MIN_V,
+  type SampleRejection,
+} from './ingest.schema';
 
 export interface TimestampPolicy {
   /** Reject timestamps later than now + this skew (clocks drift, but not by days). */
@@ -20,7 +26,11 @@ export interface ValidatedBatch {
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function optionalIndexOk(v: unknown): boolean {
-  return v === undefined || v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
+  return (
+    v === undefined ||
+    v === null ||
+    (Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= INDEX_MAX)
+  );
 }
 
 /**

@@ -1,2 +1,4 @@
 export * from './sql-client';
 export * from './migrations';
+export * from './binary-copy-writer';
+export * from './copy-support';

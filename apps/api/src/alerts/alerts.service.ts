@@ -216,12 +216,9 @@ export class AlertsService implements OnModuleInit, BeforeApplicationShutdown {
     if (observations.length > 0) {
       const campaigns = this.rules.hasCampaignScopes ? await this.rules.campaignsOf(rt.cellId) : [];
       const evaluator = this.evaluatorFor(rt, campaigns);
-      const events: AlertEvent[] = [];
-      const ref = { cellId: rt.cellId };
+      const { state, events } = evaluator.stepAll(rt.evaluation, { cellId: rt.cellId }, observations);
+      rt.evaluation = state;
       for (const observation of observations) {
-        const result = evaluator.step(rt.evaluation, ref, observation);
-        rt.evaluation = result.state;
-        events.push(...result.events);
         rt.lastTsMs = Math.max(rt.lastTsMs ?? -Infinity, observation.tsMs);
       }
       rt.observationsSinceSave += observations.length;

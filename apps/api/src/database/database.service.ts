@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { applyMigrations, detectVariant, loadMigrations, type DatabaseVariant } from '@twin/storage';
+import {
+  acceptsCopyFromStdin,
+  applyMigrations,
+  detectVariant,
+  loadMigrations,
+  type DatabaseVariant,
+} from '@twin/storage';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -15,6 +21,8 @@ export class DatabaseService implements OnApplicationShutdown {
   private embedded: EmbeddedPostgres | null = null;
   pool!: pg.Pool;
   variant: DatabaseVariant = 'postgresql';
+  /** The server takes `COPY … FROM STDIN` (a real PostgreSQL/TimescaleDB server; not PGlite). */
+  copyIn = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -31,12 +39,16 @@ export class DatabaseService implements OnApplicationShutdown {
     const client = await this.pool.connect();
     try {
       this.variant = await detectVariant(client);
+      const { rows } = await client.query<{ v: string }>('SELECT version() AS v');
+      this.copyIn = this.embedded === null && acceptsCopyFromStdin(rows[0].v);
       const applied = await applyMigrations(client, this.variant, loadMigrations(findMigrationsDir()));
       if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
     } finally {
       client.release();
     }
-    this.logger.log(`schema ready on ${this.variant}`);
+    this.logger.log(
+      `schema ready on ${this.variant}; ingest writes by ${this.copyIn ? 'binary COPY' : 'INSERT … unnest'}`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

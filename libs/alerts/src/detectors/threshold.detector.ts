@@ -51,7 +51,11 @@ export function thresholdDetector(params: ThresholdParams): Detector<ThresholdSt
           baseline: threshold,
           detector: 'threshold',
           statistic: excess,
-          detail: `${value} ${params.direction === 'above' ? '>' : '<'} ${threshold}: ${excess > 0 ? 'yes' : 'no'}`,
+          // Formatted only when read (an alert event): this runs per sample, and number-to-text was
+          // a visible share of live ingest's CPU profile.
+          get detail() {
+            return `${value} ${params.direction === 'above' ? '>' : '<'} ${threshold}: ${excess > 0 ? 'yes' : 'no'}`;
+          },
           insideBand: excess <= -hysteresis,
         },
       };

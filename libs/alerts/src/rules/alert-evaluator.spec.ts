@@ -148,6 +148,52 @@ describe('alert evaluator', () => {
     expect(out.state.rules.temp.c1.detector).toEqual({ kind: 'threshold', beyondCount: 1 });
   });
 
+  it('stepAll equals folding step over the same observations, and leaves its input state alone', () => {
+    const rules: AlertRule[] = [
+      rule,
+      {
+        ...rule,
+        id: 'temp-low',
+        detector: { kind: 'threshold', params: { direction: 'below', threshold: 2 } },
+      },
+      { ...rule, id: 'volts', signal: 'voltageV', autoResolveSeconds: 60, cooldownSeconds: 0 },
+      { ...rule, id: 'other-cell', scope: { cellId: 'c2' } },
+    ];
+    const stream: SignalObservation[] = [];
+    for (let t = 0; t < 400; t++) {
+      stream.push(obs(t * 30, 9 + 3 * Math.sin(t / 7)));
+      stream.push(obs(t * 30, 5 + 9 * Math.sin(t / 5), 'voltageV'));
+      if (t % 50 === 0) stream.push(obs(t * 30, 1, 'temperatureC'));
+    }
+    const evaluator = createAlertEvaluator(rules);
+    const cell = { cellId: 'c1' };
+    let folded = evaluator.init();
+    const foldedEvents: AlertEvent[] = [];
+    const foldedVerdicts: unknown[] = [];
+    for (const o of stream) {
+      const out = evaluator.step(folded, cell, o);
+      folded = out.state;
+      foldedEvents.push(...out.events);
+      foldedVerdicts.push(...out.verdicts);
+    }
+    // in uneven chunks, each starting from the previous chunk's state
+    let chunked = evaluator.init();
+    const chunkedEvents: AlertEvent[] = [];
+    const chunkedVerdicts: unknown[] = [];
+    for (let at = 0, size = 1; at < stream.length; at += size, size = (size * 3) % 17 || 1) {
+      const before = JSON.stringify(chunked);
+      const out = evaluator.stepAll(chunked, cell, stream.slice(at, at + size));
+      expect(JSON.stringify(chunked)).toBe(before);
+      chunked = out.state;
+      chunkedEvents.push(...out.events);
+      chunkedVerdicts.push(...out.verdicts);
+    }
+    expect(foldedEvents.length).toBeGreaterThan(4);
+    expect(chunkedEvents).toEqual(foldedEvents);
+    expect(chunkedVerdicts).toEqual(foldedVerdicts);
+    expect(chunked).toEqual(folded);
+  });
+
   it('rejects duplicate rule ids and bad detector parameters', () => {
     expect(() => createAlertEvaluator([rule, rule])).toThrow(/duplicate/);
     expect(() =>

@@ -37,6 +37,16 @@ export interface AlertEvaluator {
   init(): AlertEvaluatorState;
   /** Applies every rule whose scope covers the cell and whose signal is the observation's. */
   step(state: AlertEvaluatorState, cell: CellRef, observation: SignalObservation): EvaluationResult;
+  /**
+   * The same as folding `step` over the observations in order (events and verdicts concatenated),
+   * but the state maps are copied once per call instead of once per observation: the live path
+   * evaluates several observations per sample, and those copies were most of its garbage.
+   */
+  stepAll(
+    state: AlertEvaluatorState,
+    cell: CellRef,
+    observations: readonly SignalObservation[],
+  ): EvaluationResult;
   /** Closes an open alert by hand (an acknowledged and fixed problem); no-op when none is open. */
   resolve(state: AlertEvaluatorState, ruleId: string, cellId: string, tsMs: number): EvaluationResult;
 }
@@ -149,6 +159,12 @@ export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluato
   }
   const compiled = rules.map(compile);
   const byId = new Map(compiled.map((c) => [c.rule.id, c]));
+  const bySignal = new Map<string, CompiledRule[]>();
+  for (const c of compiled) {
+    const list = bySignal.get(c.rule.signal);
+    if (list) list.push(c);
+    else bySignal.set(c.rule.signal, [c]);
+  }
 
   const freshEntry = (c: CompiledRule): RuleCellState => ({
     configKey: c.configKey,
@@ -159,20 +175,28 @@ export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluato
     suppressedCount: 0,
   });
 
-  return {
-    rules,
-    init: () => ({ rules: {} }),
-    step(state, cell, observation) {
+  function stepAll(
+    state: AlertEvaluatorState,
+    cell: CellRef,
+    observations: readonly SignalObservation[],
+  ): EvaluationResult {
+    for (const observation of observations) {
       if (!Number.isFinite(observation.tsMs)) {
         throw new AlertConfigError('ALERT_INVALID_OBSERVATION', 'observation.tsMs must be finite');
       }
-      const events: AlertEvent[] = [];
-      const verdicts: RuleVerdict[] = [];
-      let ruleStates = state.rules;
-      for (const c of compiled) {
-        if (c.rule.signal !== observation.signal || !ruleCoversCell(c.rule, cell)) continue;
-        const cells = ruleStates[c.rule.id] ?? {};
-        const previous = cells[cell.cellId];
+    }
+    const events: AlertEvent[] = [];
+    const verdicts: RuleVerdict[] = [];
+    // Copy-on-write: the caller's state is never mutated; maps copied here are ours to update.
+    let ruleStates = state.rules;
+    let ruleStatesCopied = false;
+    const cellsCopied = new Set<string>();
+    for (const observation of observations) {
+      for (const c of bySignal.get(observation.signal) ?? []) {
+        if (!ruleCoversCell(c.rule, cell)) continue;
+        const id = c.rule.id;
+        let cells = ruleStates[id];
+        const previous = cells?.[cell.cellId];
         // A persisted entry from an older version of the rule keeps its alert but restarts the detector.
         const entry =
           previous === undefined
@@ -181,12 +205,30 @@ export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluato
               ? previous
               : { ...previous, configKey: c.configKey, detector: c.detector.init(), insideSinceMs: null };
         const out = advance(c, entry, cell.cellId, observation);
-        ruleStates = { ...ruleStates, [c.rule.id]: { ...cells, [cell.cellId]: out.entry } };
-        verdicts.push({ ruleId: c.rule.id, verdict: out.verdict });
+        if (!ruleStatesCopied) {
+          ruleStates = { ...ruleStates };
+          ruleStatesCopied = true;
+        }
+        if (!cellsCopied.has(id)) {
+          cells = { ...cells };
+          ruleStates[id] = cells;
+          cellsCopied.add(id);
+        }
+        cells![cell.cellId] = out.entry;
+        verdicts.push({ ruleId: id, verdict: out.verdict });
         if (out.event !== null) events.push(out.event);
       }
-      return { state: { rules: ruleStates }, events, verdicts };
+    }
+    return { state: { rules: ruleStates }, events, verdicts };
+  }
+
+  return {
+    rules,
+    init: () => ({ rules: {} }),
+    step(state, cell, observation) {
+      return stepAll(state, cell, [observation]);
     },
+    stepAll,
     resolve(state, ruleId, cellId, tsMs) {
       const c = byId.get(ruleId);
       const entry = state.rules[ruleId]?.[cellId];
