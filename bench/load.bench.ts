@@ -1,17 +1,27 @@
 /**
- * npm run bench:load — sustained load against one and two instances: N rig processes stream M cells
- * at a fixed rate on /rigs, L browser processes subscribe to every cell on /live. Reports sustained
- * committed samples/s, p50/p99 sample-to-browser latency (sample stamped at send, twin state
- * received in another process on the same clock), server RSS, and plain COPY into the same database
- * in the same run as the ceiling. With two instances the rigs and browsers are spread over both and
- * the states cross through Redis (a redis-server is started for the run).
+ * npm run bench:load — rigs and browsers as separate processes against one and two instances.
+ * Per scenario, three phases:
+ *  1. max: every cell keeps one batch of MAX_BATCH samples in flight (closed loop); committed
+ *     samples/s against plain COPY into the same database in the same run.
+ *  2. half: the same cells paced at half that rate, a batch per cell every PACED_BATCH_MS; p50/p99
+ *     of sample → browser (the newest sample's ts is stamped at send; the browser process reads the
+ *     same clock) and server RSS.
+ *  3. fan-out: FANOUT_LIVE browsers watch every cell while rigs send one sample per batch (each
+ *     commit is one twin state), with the per-cell throttle lifted; twin events delivered per second
+ *     summed over the browsers, against a bare socket.io server pushing the same payload to the
+ *     same number of browser processes as fast as it can (measured once per run).
+ * With two instances the rigs and browsers are spread over both and states cross Redis (a
+ * redis-server is started for the run). A refused batch (503 / UNAVAILABLE: backpressure) is
+ * resent after its retry hint and counted.
  *
- * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_HZ per cell (10), BENCH_SECONDS (20),
- * BENCH_INSTANCES=1 to skip the two-instance scenario.
+ * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_FANOUT_LIVE (4), BENCH_SECONDS per
+ * phase (10), BENCH_INSTANCES=1 to skip the two-instance scenario.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
+import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
 import { BENCH_TOKEN, percentile, startBenchService } from './support/bench-service';
@@ -20,110 +30,179 @@ import { copyBaselineRowsPerSec } from './support/copy-baseline';
 const CELLS = Number(process.env.BENCH_CELLS ?? 200);
 const RIGS = Number(process.env.BENCH_RIGS ?? 4);
 const LIVE = Number(process.env.BENCH_LIVE ?? 2);
-const HZ = Number(process.env.BENCH_HZ ?? 10);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const BATCH_MS = 500;
+const FANOUT_LIVE = Number(process.env.BENCH_FANOUT_LIVE ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const MAX_BATCH = 200;
+const PACED_BATCH_MS = 100;
 
+type RigMode = { kind: 'max'; batch: number } | { kind: 'paced'; hz: number };
+// BENCH_TOKEN is random per process: children get the parent's in their job.
 interface RigJob {
   role: 'rig';
-  url: string;
   token: string;
+  url: string;
   cells: string[];
-  hz: number;
+  mode: RigMode;
+  /** Each phase's rigs are new processes: they continue the cells' seqs from here. */
+  firstSeq: number;
   seconds: number;
 }
 interface LiveJob {
   role: 'live';
-  url: string;
   token: string;
+  url: string;
   cells: string[];
   seconds: number;
 }
+interface BareServerJob {
+  role: 'bare-server';
+  port: number;
+  cells: number;
+  seconds: number;
+  payload: unknown;
+}
+type Job = RigJob | LiveJob | BareServerJob;
 type RigReport = { acked: number; refused: number };
-type LiveReport = { latenciesMs: number[] };
+type LiveReport = { latenciesMs: number[]; events: number; seconds: number };
 
-/** A rig process: one socket, every cell sends the samples of the last BATCH_MS, one batch in flight per cell. */
+const cellRoom = (cellId: string) => `cell:${cellId}`;
+
+/** A rig process: one socket; per cell one batch in flight; refusals resent after their hint. */
 async function runRig(job: RigJob): Promise<RigReport> {
   const socket = io(`${job.url}/rigs`, { auth: { token: job.token }, transports: ['websocket'] });
   await new Promise<void>(
     (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
   );
   const report: RigReport = { acked: 0, refused: 0 };
-  const backlog = new Map<string, { seq: number; ts: number; voltageV: number; currentA: number }[]>();
-  const inFlight = new Set<string>();
-  const seqs = new Map<string, number>();
-  const periodMs = 1000 / job.hz;
-  let lastTick = Date.now();
   const until = Date.now() + job.seconds * 1000;
-  const tick = () => {
+  const seqs = new Map<string, number>();
+  const lastTs = new Map<string, number>();
+  const nextSamples = (cellId: string, n: number) => {
     const now = Date.now();
-    const n = Math.round((now - lastTick) / periodMs);
-    lastTick += n * periodMs;
-    for (const cellId of job.cells) {
-      const list = backlog.get(cellId) ?? [];
-      for (let k = n - 1; k >= 0; k--) {
-        const seq = seqs.get(cellId) ?? 0;
-        seqs.set(cellId, seq + 1);
-        list.push({
-          seq,
-          ts: now - k * periodMs,
-          voltageV: 3.6 + 0.2 * Math.sin(seq / 300),
-          currentA: 0.002,
-        });
+    const out = [];
+    for (let k = n - 1; k >= 0; k--) {
+      const seq = seqs.get(cellId) ?? job.firstSeq;
+      seqs.set(cellId, seq + 1);
+      // Strictly increasing ts per cell, the newest stamped now (what the browser's latency reads).
+      const ts = Math.max((lastTs.get(cellId) ?? 0) + 1, now - k);
+      lastTs.set(cellId, ts);
+      out.push({ seq, ts, voltageV: 3.6 + 0.2 * Math.sin(seq / 300), currentA: 0.002 });
+    }
+    return out;
+  };
+  const sendUntilAcked = async (cellId: string, samples: unknown[]) => {
+    for (;;) {
+      try {
+        const ack = await socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
+        if (!ack.error) return void (report.acked += ack.accepted ?? 0);
+        report.refused += 1;
+        await new Promise((r) => setTimeout(r, ack.error.retryAfterMs ?? 200));
+      } catch {
+        /* no ack in time: resend */
       }
-      backlog.set(cellId, list);
-      if (inFlight.has(cellId) || list.length === 0) continue;
-      const samples = list.splice(0);
-      inFlight.add(cellId);
-      socket
-        .timeout(30_000)
-        .emitWithAck('samples', { cellId, samples })
-        .then((ack: { accepted?: number; error?: unknown }) => {
-          if (ack.error) {
-            report.refused += 1;
-            backlog.get(cellId)!.unshift(...samples);
-          } else report.acked += ack.accepted ?? 0;
-        })
-        .catch(() => backlog.get(cellId)!.unshift(...samples))
-        .finally(() => inFlight.delete(cellId));
     }
   };
-  while (Date.now() < until) {
-    tick();
-    await new Promise((r) => setTimeout(r, BATCH_MS));
-  }
-  const drainUntil = Date.now() + 10_000;
-  while (inFlight.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+  const mode = job.mode;
+  await Promise.all(
+    job.cells.map(async (cellId, i) => {
+      if (mode.kind === 'max') {
+        while (Date.now() < until) await sendUntilAcked(cellId, nextSamples(cellId, mode.batch));
+        return;
+      }
+      // Paced: the cells of a rig are spread over the interval so batches do not all leave at once.
+      const perBatch = (mode.hz * PACED_BATCH_MS) / 1000;
+      let owed = 0;
+      await new Promise((r) => setTimeout(r, (i / job.cells.length) * PACED_BATCH_MS));
+      for (let next = Date.now(); next < until; next += PACED_BATCH_MS) {
+        owed += perBatch;
+        const n = Math.floor(owed);
+        owed -= n;
+        if (n > 0) await sendUntilAcked(cellId, nextSamples(cellId, n));
+        await new Promise((r) => setTimeout(r, Math.max(0, next + PACED_BATCH_MS - Date.now())));
+      }
+    }),
+  );
   socket.close();
   return report;
 }
 
-/** A browser process: subscribes to every cell and stamps each twin state on arrival. */
+/** A browser process: subscribes to every cell, counts twin events and their age on arrival. */
 async function runLive(job: LiveJob): Promise<LiveReport> {
   const socket = io(`${job.url}/live`, { auth: { token: job.token }, transports: ['websocket'] });
   await new Promise<void>(
     (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
   );
   const latenciesMs: number[] = [];
+  let events = 0;
   let measuring = false;
-  socket.on('twin', (state: { ts: string }) => {
-    if (measuring) latenciesMs.push(Date.now() - Date.parse(state.ts));
-  });
+  const onTwin = (state: { ts: string }) => {
+    if (!measuring) return;
+    events += 1;
+    latenciesMs.push(Date.now() - Date.parse(state.ts));
+  };
+  socket.on('twin', onTwin);
+  socket.on('bare', onTwin);
   for (const cellId of job.cells) await socket.timeout(10_000).emitWithAck('subscribe', { cellId });
+  process.send!({ ready: true });
+  await new Promise<void>((r) => process.once('message', () => r()));
   measuring = true;
-  await new Promise((r) => setTimeout(r, (job.seconds + 2) * 1000));
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, job.seconds * 1000));
+  measuring = false;
   socket.close();
-  return { latenciesMs };
+  return { latenciesMs, events, seconds: (Date.now() - started) / 1000 };
 }
 
-function child<T>(job: RigJob | LiveJob): { proc: ChildProcess; done: Promise<T> } {
+/**
+ * Bare socket.io: the same namespace, rooms and payload, no database, no model; emits round-robin
+ * over the cells' rooms as fast as the event loop allows, yielding every 200 emits so sockets flush.
+ */
+async function runBareServer(job: BareServerJob): Promise<{ emitted: number }> {
+  const http = createServer();
+  const server = new Server(http, { transports: ['websocket'] });
+  const live = server.of('/live');
+  live.on('connection', (socket) =>
+    socket.on('subscribe', (body: { cellId: string }, ack: (r: unknown) => void) => {
+      void socket.join(cellRoom(body.cellId));
+      ack({ ok: true });
+    }),
+  );
+  await new Promise<void>((r) => http.listen(job.port, '127.0.0.1', () => r()));
+  process.send!({ ready: true });
+  await new Promise<void>((r) => process.once('message', () => r()));
+  let emitted = 0;
+  const until = Date.now() + job.seconds * 1000;
+  while (Date.now() < until) {
+    for (let k = 0; k < 200; k++, emitted++) {
+      const cell = emitted % job.cells;
+      live
+        .to(cellRoom(`load-${cell}`))
+        .emit('bare', { ...(job.payload as object), ts: new Date().toISOString() });
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  void server.close();
+  return { emitted };
+}
+
+interface Child<T> {
+  proc: ChildProcess;
+  ready: Promise<void>;
+  done: Promise<T>;
+  go(): void;
+}
+
+function child<T>(job: Job): Child<T> {
   const proc = fork(import.meta.filename, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
   const done = new Promise<T>((resolve, reject) => {
-    proc.once('message', (m) => resolve(m as T));
+    proc.on('message', (m: { ready?: boolean }) => (m.ready ? markReady() : resolve(m as T)));
     proc.once('exit', (code) => reject(new Error(`${job.role} process exited with ${code}`)));
   });
   proc.send(job);
-  return { proc, done };
+  return { proc, ready, done, go: () => proc.send('go') };
 }
 
 async function rssMb(url: string): Promise<number> {
@@ -148,10 +227,68 @@ async function startRedis(): Promise<{ url: string; stop(): void }> {
   return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill('SIGKILL') };
 }
 
-async function scenario(instances: 1 | 2) {
+/** Runs rigs and browsers together; browsers start measuring when every one has subscribed. */
+let phasesRun = 0;
+
+async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers: number) {
+  const firstSeq = 100_000_000 * phasesRun++;
+  // With two instances, browsers sit on the instance other than their rigs': states cross Redis.
+  const live = Array.from({ length: browsers }, (_, i) =>
+    child<LiveReport>({
+      role: 'live',
+      token: BENCH_TOKEN,
+      url: urls[(i + 1) % urls.length],
+      cells: cellIds,
+      seconds: SECONDS,
+    }),
+  );
+  await Promise.all(live.map((l) => l.ready));
+  live.forEach((l) => l.go());
+  const rigs = Array.from({ length: RIGS }, (_, r) =>
+    child<RigReport>({
+      role: 'rig',
+      token: BENCH_TOKEN,
+      url: urls[r % urls.length],
+      cells: cellIds.filter((_, i) => i % RIGS === r),
+      mode,
+      firstSeq,
+      seconds: SECONDS,
+    }),
+  );
+  const rigReports = await Promise.all(rigs.map((r) => r.done));
+  const liveReports = await Promise.all(live.map((l) => l.done));
+  const latencies = liveReports.flatMap((l) => l.latenciesMs).sort((x, y) => x - y);
+  return {
+    samplesPerSec: Math.round(rigReports.reduce((n, r) => n + r.acked, 0) / SECONDS),
+    refusedBatches: rigReports.reduce((n, r) => n + r.refused, 0),
+    eventsPerSec: Math.round(liveReports.reduce((n, l) => n + l.events / l.seconds, 0)),
+    p50LatencyMs: percentile(latencies, 50),
+    p99LatencyMs: percentile(latencies, 99),
+  };
+}
+
+async function createCells(url: string, cellIds: string[]): Promise<void> {
+  for (const id of cellIds) {
+    await fetch(`${url}/api/v1/cells`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        cathode: 'NCM811',
+        electrolyte: 'Li6PS5Cl',
+        nominalCapacityAh: 0.005,
+        electrodeAreaCm2: 0.785,
+        stackPressureMPa: 10,
+      }),
+    });
+  }
+}
+
+async function scenario(instances: 1 | 2, fanOut: boolean) {
   const redis = instances === 2 ? await startRedis() : null;
   const env: Record<string, string> = {
     RATE_LIMIT_PER_SECOND: '0',
+    ...(fanOut ? { LIVE_MAX_PER_SECOND: '1000' } : {}),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
   const svc = await startBenchService(env);
@@ -167,68 +304,28 @@ async function scenario(instances: 1 | 2) {
     }
     const urls = [svc.api.url, ...extra.map((e) => e.url)];
     const cellIds = Array.from({ length: CELLS }, (_, i) => `load-${i}`);
-    for (const id of cellIds) {
-      await fetch(`${urls[0]}/api/v1/cells`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id,
-          cathode: 'NCM811',
-          electrolyte: 'Li6PS5Cl',
-          nominalCapacityAh: 0.005,
-          electrodeAreaCm2: 0.785,
-          stackPressureMPa: 10,
-        }),
-      });
+    await createCells(urls[0], cellIds);
+    if (fanOut) {
+      const result = await phase(urls, cellIds, { kind: 'max', batch: 1 }, FANOUT_LIVE);
+      return { instances, fanOut: result };
     }
+    const max = await phase(urls, cellIds, { kind: 'max', batch: MAX_BATCH }, LIVE);
     const rssBefore = await Promise.all(urls.map(rssMb));
-    // Browsers on the instance that does NOT own their rigs' cells when there are two: every state crosses Redis.
-    const live = Array.from({ length: LIVE }, (_, i) =>
-      child<LiveReport>({
-        role: 'live',
-        token: BENCH_TOKEN,
-        url: urls[(i + 1) % urls.length],
-        cells: cellIds,
-        seconds: SECONDS,
-      }),
-    );
-    await new Promise((r) => setTimeout(r, 1500));
-    const rigs = Array.from({ length: RIGS }, (_, r) =>
-      child<RigReport>({
-        role: 'rig',
-        token: BENCH_TOKEN,
-        url: urls[r % urls.length],
-        cells: cellIds.filter((_, i) => i % RIGS === r),
-        hz: HZ,
-        seconds: SECONDS,
-      }),
-    );
     let rssMax = rssBefore.map(() => 0);
     const sampler = setInterval(async () => {
       const now = await Promise.all(urls.map(rssMb)).catch(() => null);
       if (now) rssMax = rssMax.map((m, i) => Math.max(m, now[i]));
     }, 1000);
-    const rigReports = await Promise.all(rigs.map((r) => r.done));
-    const liveReports = await Promise.all(live.map((l) => l.done));
+    const hz = Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS));
+    const half = { hz, ...(await phase(urls, cellIds, { kind: 'paced', hz }, LIVE)) };
     clearInterval(sampler);
-    const rssAfter = await Promise.all(urls.map(rssMb));
-    const acked = rigReports.reduce((n, r) => n + r.acked, 0);
-    const latencies = liveReports.flatMap((l) => l.latenciesMs).sort((x, y) => x - y);
+    const copyRowsPerSec = Math.round(await copyBaselineRowsPerSec(svc.databaseUrl, 200_000));
     return {
       instances,
-      cells: CELLS,
-      offeredSamplesPerSec: CELLS * HZ,
-      committedSamplesPerSec: Math.round(acked / SECONDS),
-      refusedBatches: rigReports.reduce((n, r) => n + r.refused, 0),
-      browserStates: latencies.length,
-      p50LatencyMs: percentile(latencies, 50),
-      p99LatencyMs: percentile(latencies, 99),
-      rssMb: urls.map((_, i) => ({
-        before: Math.round(rssBefore[i]),
-        max: Math.round(rssMax[i]),
-        after: Math.round(rssAfter[i]),
-      })),
-      copyBaselineRowsPerSec: Math.round(await copyBaselineRowsPerSec(svc.databaseUrl, 200_000)),
+      max: { ...max, ofCopy: Math.round((max.samplesPerSec / copyRowsPerSec) * 100) / 100 },
+      half,
+      copyRowsPerSec,
+      rssMb: urls.map((_, i) => ({ before: Math.round(rssBefore[i]), max: Math.round(rssMax[i]) })),
     };
   } finally {
     for (const e of extra) {
@@ -240,27 +337,91 @@ async function scenario(instances: 1 | 2) {
   }
 }
 
-async function main() {
-  const results = [await scenario(1)];
-  const twoWanted = process.env.BENCH_INSTANCES !== '1';
-  if (twoWanted && (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO)) {
-    results.push(await scenario(2));
-  }
-  console.log(JSON.stringify(results, null, 2));
-  console.log(
-    '\n| instances | cells × Hz | committed samples/s | COPY rows/s (same run) | p50 / p99 sample→browser | RSS per instance (before → max) |',
+async function bareFanOut(payload: unknown) {
+  const port = await freePort();
+  const server = child<{ emitted: number }>({
+    role: 'bare-server',
+    port,
+    cells: CELLS,
+    seconds: SECONDS,
+    payload,
+  });
+  await server.ready;
+  const cellIds = Array.from({ length: CELLS }, (_, i) => `load-${i}`);
+  const live = Array.from({ length: FANOUT_LIVE }, () =>
+    child<LiveReport>({
+      role: 'live',
+      token: BENCH_TOKEN,
+      url: `http://127.0.0.1:${port}`,
+      cells: cellIds,
+      seconds: SECONDS,
+    }),
   );
-  console.log('|---|---|---|---|---|---|');
-  for (const r of results) {
+  await Promise.all(live.map((l) => l.ready));
+  live.forEach((l) => l.go());
+  server.go();
+  const reports = await Promise.all(live.map((l) => l.done));
+  await server.done;
+  return { eventsPerSec: Math.round(reports.reduce((n, l) => n + l.events / l.seconds, 0)) };
+}
+
+/** A real twin payload, so the bare server sends what the service sends. */
+async function sampleTwinPayload(): Promise<unknown> {
+  const svc = await startBenchService();
+  try {
+    await createCells(svc.api.url, ['probe']);
+    const live = io(`${svc.api.url}/live`, { auth: { token: BENCH_TOKEN }, transports: ['websocket'] });
+    await live.timeout(10_000).emitWithAck('subscribe', { cellId: 'probe' });
+    const state = new Promise((r) => live.once('twin', r));
+    await fetch(`${svc.api.url}/api/v1/cells/probe/samples`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ samples: [{ seq: 0, ts: Date.now(), voltageV: 3.7, currentA: 0.002 }] }),
+    });
+    const payload = await state;
+    live.close();
+    return payload;
+  } finally {
+    await svc.stop();
+  }
+}
+
+async function main() {
+  const two =
+    process.env.BENCH_INSTANCES !== '1' &&
+    (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO);
+  const counts: (1 | 2)[] = two ? [1, 2] : [1];
+  const load = [];
+  for (const n of counts) load.push(await scenario(n, false));
+  const fan = [];
+  for (const n of counts) fan.push(await scenario(n, true));
+  const bare = await bareFanOut(await sampleTwinPayload());
+  console.log(JSON.stringify({ load, fan, bare }, null, 2));
+
+  console.log(
+    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | refused batches | RSS per instance (before → max) |`,
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of load) {
+    if (!('max' in r) || !r.max) continue;
     console.log(
-      `| ${r.instances} | ${r.cells} × ${HZ} | ${r.committedSamplesPerSec} | ${r.copyBaselineRowsPerSec} | ${r.p50LatencyMs} / ${r.p99LatencyMs} ms | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+    );
+  }
+  console.log(`\n| fan-out to ${FANOUT_LIVE} browsers | twin events/s delivered | vs bare socket.io |`);
+  console.log('|---|---|---|');
+  console.log(`| bare socket.io, same payload and rooms | ${bare.eventsPerSec} | 1.00× |`);
+  for (const r of fan) {
+    if (!('fanOut' in r) || !r.fanOut) continue;
+    console.log(
+      `| service, ${r.instances} instance(s), one-sample batches | ${r.fanOut.eventsPerSec} | ${(r.fanOut.eventsPerSec / bare.eventsPerSec).toFixed(2)}× |`,
     );
   }
 }
 
 if (process.argv.includes('--child')) {
-  process.once('message', (job: RigJob | LiveJob) => {
-    const run = job.role === 'rig' ? runRig(job) : runLive(job);
+  process.once('message', (job: Job) => {
+    const run = job.role === 'rig' ? runRig(job) : job.role === 'live' ? runLive(job) : runBareServer(job);
     run.then(
       (report) => process.send!(report, () => process.exit(0)),
       (error: Error) => {

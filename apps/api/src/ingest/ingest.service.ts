@@ -15,7 +15,10 @@ export type IngestEvent =
   | { kind: 'twin'; cellId: string; samples: number; seconds: number };
 
 /** Committed samples of the cells this instance owns, or catch-up announced by the ownership. */
-type TwinJob = { kind: 'batch'; byCell: Map<string, SamplePoint[]>; rows: number } | ({ kind: 'catchUp' } & CatchUpWork);
+type TwinJob =
+  | { kind: 'batch'; byCell: Map<string, SamplePoint[]>; rows: number; commitStamp: number }
+  | ({ kind: 'catchUp' } & CatchUpWork);
+type Committed = { byCell: Map<string, SamplePoint[]>; commitStamp: number };
 
 interface IngestJob {
   cellId: string;
@@ -66,9 +69,7 @@ export class IngestService implements OnModuleDestroy {
     );
     this.twinDone = new Promise((done) =>
       this.subscriptions.push(
-        this.committed$
-          .pipe(concatMap((job) => from(this.advanceTwins(job))))
-          .subscribe({ complete: done }),
+        this.committed$.pipe(concatMap((job) => from(this.advanceTwins(job)))).subscribe({ complete: done }),
       ),
     );
     this.catchUps = this.ownership.work$.subscribe((work) => {
@@ -99,21 +100,21 @@ export class IngestService implements OnModuleDestroy {
 
   private nextTag = 0;
   private nextToHandOver = 0;
-  private readonly finished = new Map<number, Map<string, SamplePoint[]> | null>();
+  private readonly finished = new Map<number, Committed | null>();
 
   /** Releases committed batches to the twin strictly in formation order. */
-  private handOver(tag: number, byCell: Map<string, SamplePoint[]> | null): void {
-    this.finished.set(tag, byCell);
+  private handOver(tag: number, committed: Committed | null): void {
+    this.finished.set(tag, committed);
     while (this.finished.has(this.nextToHandOver)) {
       const ready = this.finished.get(this.nextToHandOver)!;
       this.finished.delete(this.nextToHandOver);
       this.nextToHandOver += 1;
-      if (ready && ready.size > 0) {
+      if (ready && ready.byCell.size > 0) {
         let rows = 0;
-        for (const list of ready.values()) rows += list.length;
+        for (const list of ready.byCell.values()) rows += list.length;
         this.twinQueueDepth += 1;
         this.twinQueuedRows += rows;
-        this.committed$.next({ kind: 'batch', byCell: ready, rows });
+        this.committed$.next({ kind: 'batch', ...ready, rows });
       }
     }
   }
@@ -136,6 +137,7 @@ export class IngestService implements OnModuleDestroy {
       // Free cells become ours before the write, so the insert can tell who steps their twins.
       await this.ownership.acquire(new Set(batch.map((j) => j.cellId)));
       const inserted = await this.samples.insertBatch(rows, this.ownership.instanceId);
+      const commitStamp = this.twin.noteCommit();
       const seconds = (performance.now() - startedMs) / 1000;
       this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds });
       const accepted = new Array<number>(batch.length).fill(0);
@@ -157,7 +159,7 @@ export class IngestService implements OnModuleDestroy {
         list.push(row.sample);
       }
       handed = true;
-      this.handOver(tag, byCell);
+      this.handOver(tag, { byCell, commitStamp });
     } catch (error) {
       this.logger.warn(`batch of ${total} rows not committed: ${(error as Error).message}`);
       this.events$.next({ kind: 'failed', rows: total, seconds: (performance.now() - startedMs) / 1000 });
@@ -186,18 +188,10 @@ export class IngestService implements OnModuleDestroy {
       return;
     }
     try {
-      for (const [cellId, list] of job.byCell) {
-        try {
-          const startedMs = performance.now();
-          await this.twin.apply(cellId, list);
-          const seconds = (performance.now() - startedMs) / 1000;
-          this.events$.next({ kind: 'twin', cellId, samples: list.length, seconds });
-        } catch (error) {
-          // The samples are committed; the twin reloads from its checkpoint on the next batch.
-          this.twin.forget(cellId);
-          this.logger.warn(`twin of ${cellId} will resync: ${(error as Error).message}`);
-        }
-      }
+      await this.twin.applyBatch(job.byCell, job.commitStamp, (cellId, samples, seconds, error) => {
+        if (error) this.logger.warn(`twin of ${cellId} will resync: ${error.message}`);
+        else this.events$.next({ kind: 'twin', cellId, samples, seconds });
+      });
     } finally {
       this.twinQueueDepth -= 1;
       this.twinQueuedRows -= job.rows;

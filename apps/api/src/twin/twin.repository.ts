@@ -21,11 +21,14 @@ export class TwinRepository {
     return rows[0] ?? null;
   }
 
-  async saveCheckpoint(cellId: string, seq: number, state: CellTwinState): Promise<void> {
+  /** Checkpoints of many cells in one statement; the states come serialised. */
+  async saveCheckpoints(checkpoints: { cellId: string; seq: number; stateJson: string }[]): Promise<void> {
+    if (checkpoints.length === 0) return;
     await this.db.pool.query(
-      `INSERT INTO twin_checkpoints (cell_id, seq, state) VALUES ($1, $2, $3)
+      `INSERT INTO twin_checkpoints (cell_id, seq, state)
+       SELECT c, s, j FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) AS u(c, s, j)
        ON CONFLICT (cell_id, seq) DO UPDATE SET state = EXCLUDED.state, created_at = now()`,
-      [cellId, seq, JSON.stringify(state)],
+      [checkpoints.map((c) => c.cellId), checkpoints.map((c) => c.seq), checkpoints.map((c) => c.stateJson)],
     );
   }
 
@@ -54,12 +57,20 @@ export class TwinRepository {
   }
 
   async saveCycles(cellId: string, cycles: CycleSummary[]): Promise<void> {
+    await this.saveCyclesOf(cycles.map((cycle) => ({ cellId, cycle })));
+  }
+
+  /** Cycle summaries of many cells in one statement; a cycle closed again (recompute) replaces its row. */
+  async saveCyclesOf(cycles: { cellId: string; cycle: CycleSummary }[]): Promise<void> {
     if (cycles.length === 0) return;
+    // One row per (cell, index) in a statement, the latest summary winning: ON CONFLICT may not touch a row twice.
+    const latest = new Map(cycles.map((c) => [`${c.cellId}\u0000${c.cycle.index}`, c]));
+    const rows = [...latest.values()];
     await this.db.pool.query(
       `INSERT INTO cell_cycles (cell_id, cycle_index, summary)
-       SELECT $1, i, s FROM unnest($2::int[], $3::jsonb[]) AS u(i, s)
+       SELECT c, i, s FROM unnest($1::text[], $2::int[], $3::jsonb[]) AS u(c, i, s)
        ON CONFLICT (cell_id, cycle_index) DO UPDATE SET summary = EXCLUDED.summary`,
-      [cellId, cycles.map((c) => c.index), cycles.map((c) => JSON.stringify(c))],
+      [rows.map((r) => r.cellId), rows.map((r) => r.cycle.index), rows.map((r) => JSON.stringify(r.cycle))],
     );
   }
 

@@ -28,6 +28,9 @@ interface CellRuntime {
   state: CellTwinState | null;
   appliedSinceCheckpoint: number;
   latestDirty: boolean;
+  /** Commit stamp when this state last read the stored samples (load or recompute): batches
+   *  committed up to it are already in the state. */
+  syncedAtStamp: number;
 }
 
 const REPLAY_PAGE = 20_000;
@@ -44,6 +47,13 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('twin');
   private readonly runtimes = new Map<string, Promise<CellRuntime>>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Counts committed ingest batches; see noteCommit. */
+  private commitStamp = 0;
+  /** Closed cycles and checkpoints not yet written: a batch of cells costs one statement each. */
+  private readonly unsavedCycles: { cellId: string; cycle: CycleSummary }[] = [];
+  private readonly unsavedCheckpoints: { cellId: string; seq: number; stateJson: string }[] = [];
+  /** Writes run one after another, so a recompute's checkpoint drop never overtakes an insert. */
+  private persisting: Promise<void> = Promise.resolve();
   private lostSubscription: Subscription | null = null;
   readonly states$ = new Subject<TwinStatePayload>();
   /** Every sample stepped in order, with the state after the last one (signal extractors listen here). */
@@ -94,8 +104,46 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     this.cycleClosed$.complete();
   }
 
-  /** Applies newly committed samples of one cell (any order; the twin sorts out late ones). */
-  async apply(cellId: string, committed: SamplePoint[]): Promise<void> {
+  /**
+   * Ingest calls this as each batch commits and hands the stamp to `apply` with the batch. A twin
+   * that (re)read the stored samples after that commit already holds the batch: while the twin
+   * queue is behind, the database is ahead of it, and re-applying would recompute every time.
+   */
+  noteCommit(): number {
+    return ++this.commitStamp;
+  }
+
+  /**
+   * Advances the twins of one committed ingest batch. Cells not yet in memory load together (each
+   * load is several round trips); their cycles and checkpoints are written once at the end.
+   */
+  async applyBatch(
+    byCell: Map<string, SamplePoint[]>,
+    commitStamp: number,
+    report: (cellId: string, samples: number, seconds: number, error?: Error) => void,
+  ): Promise<void> {
+    const missing = [...byCell.keys()].filter((id) => this.ownership.owns(id) && !this.runtimes.has(id));
+    await Promise.all(missing.map((id) => this.runtime(id).catch(() => undefined)));
+    for (const [cellId, list] of byCell) {
+      const startedMs = performance.now();
+      try {
+        await this.apply(cellId, list, commitStamp, false);
+        report(cellId, list.length, (performance.now() - startedMs) / 1000);
+      } catch (error) {
+        // The samples are committed; the twin reloads from its checkpoint on the next batch.
+        this.forget(cellId);
+        report(cellId, list.length, (performance.now() - startedMs) / 1000, error as Error);
+      }
+    }
+    await this.persist().catch((e: Error) => this.logger.warn(`twin writes will retry: ${e.message}`));
+  }
+
+  /**
+   * Applies newly committed samples of one cell (any order; the twin sorts out late ones).
+   * `commitStamp` (from noteCommit) is given for ingest batches, omitted for rows read back;
+   * `persist: false` leaves the cycle and checkpoint writes to the caller's `persist()`.
+   */
+  async apply(cellId: string, committed: SamplePoint[], commitStamp?: number, persist = true): Promise<void> {
     if (committed.length === 0 || !this.ownership.owns(cellId)) return;
     // A runtime loaded now replays every committed row, these included: nothing left to step.
     const fresh = !this.runtimes.has(cellId);
@@ -106,7 +154,7 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
       this.runtimes.delete(cellId);
       throw error;
     }
-    if (fresh) {
+    if (fresh || (commitStamp !== undefined && commitStamp <= rt.syncedAtStamp)) {
       if (rt.state) {
         // Signal extractors still see these samples once, as if stepped now (the load included them).
         const sorted = [...committed].sort((a, b) => a.seq - b.seq);
@@ -127,14 +175,39 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     } else {
       for (const sample of sorted) this.step(rt, sample, closed);
     }
-    await this.twins.saveCycles(cellId, closed);
+    for (const cycle of closed) this.unsavedCycles.push({ cellId, cycle });
     if (rt.state) this.applied$.next({ cellId, samples: sorted, state: rt.state, recomputed });
     for (const cycle of closed) this.cycleClosed$.next({ cellId, cycle });
     if (rt.appliedSinceCheckpoint >= this.appConfig.checkpointEverySamples && rt.state) {
-      await this.twins.saveCheckpoint(cellId, rt.state.last.seq, rt.state);
-      rt.appliedSinceCheckpoint = 0;
+      this.queueCheckpoint(cellId, rt);
     }
     if (rt.state) this.states$.next(twinPayload(cellId, rt.state));
+    if (persist) await this.persist();
+  }
+
+  /** Writes the queued cycles and checkpoints; on failure they stay queued for the next call. */
+  persist(): Promise<void> {
+    const run = this.persisting.then(async () => {
+      const cycles = this.unsavedCycles.splice(0);
+      const checkpoints = this.unsavedCheckpoints.splice(0);
+      try {
+        await this.twins.saveCyclesOf(cycles);
+        await this.twins.saveCheckpoints(checkpoints);
+      } catch (error) {
+        this.unsavedCycles.unshift(...cycles);
+        this.unsavedCheckpoints.unshift(...checkpoints);
+        throw error;
+      }
+    });
+    this.persisting = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The state is serialised now: stepping goes on mutating it in place. */
+  private queueCheckpoint(cellId: string, rt: CellRuntime): void {
+    if (!rt.state) return;
+    this.unsavedCheckpoints.push({ cellId, seq: rt.state.last.seq, stateJson: JSON.stringify(rt.state) });
+    rt.appliedSinceCheckpoint = 0;
   }
 
   /**
@@ -156,7 +229,7 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
       await this.apply(cellId, await this.samples.readAfter(cellId, fromSeq - 1, REPLAY_PAGE));
       return;
     }
-    for (let cursor = lastSeq; ; ) {
+    for (let cursor = lastSeq; ;) {
       const page = await this.samples.readAfter(cellId, cursor, REPLAY_PAGE);
       await this.apply(cellId, page);
       if (page.length < REPLAY_PAGE) return;
@@ -192,14 +265,12 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Closed cycles from the database plus the one still running. */
   async cycles(cellId: string): Promise<CycleSummary[]> {
-    const stored = await this.twins.cycles(cellId);
-    if (!this.ownership.owns(cellId)) return stored;
-    const rt = await this.runtime(cellId);
-    const open = rt.state?.cycles.open;
-    if (!open) return stored;
-    return [...stored.filter((c) => c.index !== open.index), summarizeCycle(open)].sort(
-      (a, b) => a.index - b.index,
-    );
+    const byIndex = new Map((await this.twins.cycles(cellId)).map((c) => [c.index, c]));
+    if (!this.ownership.owns(cellId)) return [...byIndex.values()];
+    for (const u of this.unsavedCycles) if (u.cellId === cellId) byIndex.set(u.cycle.index, u.cycle);
+    const open = (await this.runtime(cellId)).state?.cycles.open;
+    if (open) byIndex.set(open.index, summarizeCycle(open));
+    return [...byIndex.values()].sort((a, b) => a.index - b.index);
   }
 
   /** A cell created (or changed) after start-up gets a fresh runtime. */
@@ -236,18 +307,26 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
       state: null,
       appliedSinceCheckpoint: 0,
       latestDirty: false,
+      syncedAtStamp: this.commitStamp,
     };
   }
 
   private async recompute(rt: CellRuntime, lateSeq: number, closed: CycleSummary[]): Promise<void> {
     const cellId = rt.config.cellId;
+    await this.persist();
     await this.twins.dropCheckpointsFrom(cellId, lateSeq);
     const checkpoint = await this.twins.checkpointBefore(cellId, lateSeq);
     // Recompute off to the side so readers never see the twin rewound half-way.
-    const scratch: CellRuntime = { ...rt, state: checkpoint?.state ?? null, appliedSinceCheckpoint: 0 };
+    const scratch: CellRuntime = {
+      ...rt,
+      state: checkpoint?.state ?? null,
+      appliedSinceCheckpoint: 0,
+      syncedAtStamp: this.commitStamp,
+    };
     await this.replayFrom(scratch, cellId, checkpoint?.seq ?? -1, closed);
     rt.state = scratch.state;
     rt.appliedSinceCheckpoint = scratch.appliedSinceCheckpoint;
+    rt.syncedAtStamp = scratch.syncedAtStamp;
     rt.latestDirty = true;
   }
 
@@ -283,11 +362,9 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
         latest.push({ cellId, seq: rt.state.last.seq, payload: twinPayload(cellId, rt.state) });
         rt.latestDirty = false;
       }
-      if (withCheckpoints && rt.appliedSinceCheckpoint > 0) {
-        await this.twins.saveCheckpoint(cellId, rt.state.last.seq, rt.state);
-        rt.appliedSinceCheckpoint = 0;
-      }
+      if (withCheckpoints && rt.appliedSinceCheckpoint > 0) this.queueCheckpoint(cellId, rt);
     }
     await this.twins.saveLatest(latest);
+    await this.persist();
   }
 }
