@@ -15,7 +15,8 @@
  * resent after its retry hint and counted.
  *
  * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_FANOUT_LIVE (4), BENCH_SECONDS per
- * phase (10), BENCH_INSTANCES=1 to skip the two-instance scenario.
+ * phase (10), BENCH_INSTANCES=1 to skip the two-instance scenario, BENCH_API_ENV (JSON) for
+ * service settings, BENCH_SKIP_FANOUT=1 to run only the ingest phases.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,7 +63,7 @@ interface BareServerJob {
   payload: unknown;
 }
 type Job = RigJob | LiveJob | BareServerJob;
-type RigReport = { acked: number; refused: number };
+type RigReport = { acked: number; refused: number; ackMs: number[] };
 type LiveReport = { latenciesMs: number[]; events: number; seconds: number };
 
 const cellRoom = (cellId: string) => `cell:${cellId}`;
@@ -73,7 +74,7 @@ async function runRig(job: RigJob): Promise<RigReport> {
   await new Promise<void>(
     (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
   );
-  const report: RigReport = { acked: 0, refused: 0 };
+  const report: RigReport = { acked: 0, refused: 0, ackMs: [] };
   const until = Date.now() + job.seconds * 1000;
   const seqs = new Map<string, number>();
   const lastTs = new Map<string, number>();
@@ -93,8 +94,12 @@ async function runRig(job: RigJob): Promise<RigReport> {
   const sendUntilAcked = async (cellId: string, samples: unknown[]) => {
     for (;;) {
       try {
+        const sentMs = Date.now();
         const ack = await socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
-        if (!ack.error) return void (report.acked += ack.accepted ?? 0);
+        if (!ack.error) {
+          report.ackMs.push(Date.now() - sentMs);
+          return void (report.acked += ack.accepted ?? 0);
+        }
         report.refused += 1;
         await new Promise((r) => setTimeout(r, ack.error.retryAfterMs ?? 200));
       } catch {
@@ -199,7 +204,10 @@ function child<T>(job: Job): Child<T> {
   const ready = new Promise<void>((r) => (markReady = r));
   const done = new Promise<T>((resolve, reject) => {
     proc.on('message', (m: { ready?: boolean }) => (m.ready ? markReady() : resolve(m as T)));
-    proc.once('exit', (code) => reject(new Error(`${job.role} process exited with ${code}`)));
+    // A large report can be delivered just after 'exit': give it a moment before calling it lost.
+    proc.once('exit', (code) =>
+      setTimeout(() => reject(new Error(`${job.role} process exited with ${code} without a report`)), 2000),
+    );
   });
   proc.send(job);
   return { proc, ready, done, go: () => proc.send('go') };
@@ -258,7 +266,10 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
   const rigReports = await Promise.all(rigs.map((r) => r.done));
   const liveReports = await Promise.all(live.map((l) => l.done));
   const latencies = liveReports.flatMap((l) => l.latenciesMs).sort((x, y) => x - y);
+  const acks = rigReports.flatMap((r) => r.ackMs).sort((x, y) => x - y);
   return {
+    ackP50Ms: percentile(acks, 50),
+    ackP99Ms: percentile(acks, 99),
     samplesPerSec: Math.round(rigReports.reduce((n, r) => n + r.acked, 0) / SECONDS),
     refusedBatches: rigReports.reduce((n, r) => n + r.refused, 0),
     eventsPerSec: Math.round(liveReports.reduce((n, l) => n + l.events / l.seconds, 0)),
@@ -288,6 +299,8 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
   const redis = instances === 2 ? await startRedis() : null;
   const env: Record<string, string> = {
     RATE_LIMIT_PER_SECOND: '0',
+    // e.g. BENCH_API_ENV='{"INGEST_WRITERS":"4"}' to compare service settings in the same conditions
+    ...(JSON.parse(process.env.BENCH_API_ENV ?? '{}') as Record<string, string>),
     ...(fanOut ? { LIVE_MAX_PER_SECOND: '1000' } : {}),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
@@ -394,18 +407,19 @@ async function main() {
   const load = [];
   for (const n of counts) load.push(await scenario(n, false));
   const fan = [];
-  for (const n of counts) fan.push(await scenario(n, true));
-  const bare = await bareFanOut(await sampleTwinPayload());
+  const skipFan = process.env.BENCH_SKIP_FANOUT === '1';
+  if (!skipFan) for (const n of counts) fan.push(await scenario(n, true));
+  const bare = skipFan ? { eventsPerSec: NaN } : await bareFanOut(await sampleTwinPayload());
   console.log(JSON.stringify({ load, fan, bare }, null, 2));
 
   console.log(
-    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | refused batches | RSS per instance (before → max) |`,
+    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | refused batches | RSS per instance (before → max) |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of load) {
     if (!('max' in r) || !r.max) continue;
     console.log(
-      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
     );
   }
   console.log(`\n| fan-out to ${FANOUT_LIVE} browsers | twin events/s delivered | vs bare socket.io |`);

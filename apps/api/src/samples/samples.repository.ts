@@ -120,13 +120,17 @@ export class SamplesRepository {
         [owner, cellIds],
       );
       const stored = await client.query<{ cell_id: string; seq: number }>(
-        `SELECT s.cell_id, s.seq
+        // An index probe per cell. As a join (or a plain LATERAL, which the planner flattens into
+        // one) it hashes the arrays against a scan of the whole samples table: 89 ms instead of 3
+        // at 400k rows. OFFSET 0 keeps each subquery a parameterised index scan.
+        `SELECT r.c AS cell_id, x.seq
          FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(c, lo, hi)
-         JOIN samples s ON s.cell_id = r.c AND s.seq BETWEEN r.lo AND r.hi
+         CROSS JOIN LATERAL (
+           SELECT s.seq FROM samples s WHERE s.cell_id = r.c AND s.seq BETWEEN r.lo AND r.hi OFFSET 0) x
          UNION ALL
-         SELECT s.cell_id, s.seq
+         SELECT p.c, x.seq
          FROM unnest($4::text[], $5::bigint[]) AS p(c, q)
-         JOIN samples s ON s.cell_id = p.c AND s.seq = p.q`,
+         CROSS JOIN LATERAL (SELECT s.seq FROM samples s WHERE s.cell_id = p.c AND s.seq = p.q OFFSET 0) x`,
         [dense.map((d) => d.cellId), dense.map((d) => d.lo), dense.map((d) => d.hi), sparseCells, sparseSeqs],
       );
       let fresh: readonly SampleToWrite[] = batch;
