@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
-import { BENCH_TOKEN, percentile, startBenchService } from './support/bench-service';
+import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
 import { copyBaselineRowsPerSec } from './support/copy-baseline';
 
 const CELLS = Number(process.env.BENCH_CELLS ?? 20);
@@ -101,20 +101,7 @@ async function main() {
   const url = svc.api.url;
   try {
     const cellIds = Array.from({ length: CELLS }, (_, i) => `bench-${i}`);
-    for (const id of cellIds) {
-      await fetch(`${url}/api/v1/cells`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id,
-          cathode: 'NCM811',
-          electrolyte: 'Li6PS5Cl',
-          nominalCapacityAh: 0.005,
-          electrodeAreaCm2: 0.785,
-          stackPressureMPa: 10,
-        }),
-      });
-    }
+    await createCells(url, cellIds);
     const live = await connect(url, '/live');
     for (const id of cellIds) await live.emitWithAck('subscribe', { cellId: id });
     const latestSeq = new Map<string, number>();

@@ -25,7 +25,7 @@ import { connect as netConnect } from 'node:net';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
-import { BENCH_TOKEN, percentile, startBenchService } from './support/bench-service';
+import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
 import { copyBaselineRowsPerSec } from './support/copy-baseline';
 
 const CELLS = Number(process.env.BENCH_CELLS ?? 200);
@@ -276,23 +276,6 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
     p50LatencyMs: percentile(latencies, 50),
     p99LatencyMs: percentile(latencies, 99),
   };
-}
-
-async function createCells(url: string, cellIds: string[]): Promise<void> {
-  for (const id of cellIds) {
-    await fetch(`${url}/api/v1/cells`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id,
-        cathode: 'NCM811',
-        electrolyte: 'Li6PS5Cl',
-        nominalCapacityAh: 0.005,
-        electrodeAreaCm2: 0.785,
-        stackPressureMPa: 10,
-      }),
-    });
-  }
 }
 
 async function scenario(instances: 1 | 2, fanOut: boolean) {

@@ -49,3 +49,21 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+/** The same NCM811 | Li6PS5Cl test cell under each id, created through the API. */
+export async function createCells(url: string, cellIds: readonly string[]): Promise<void> {
+  for (const id of cellIds) {
+    await fetch(`${url}/api/v1/cells`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        cathode: 'NCM811',
+        electrolyte: 'Li6PS5Cl',
+        nominalCapacityAh: 0.005,
+        electrodeAreaCm2: 0.785,
+        stackPressureMPa: 10,
+      }),
+    });
+  }
+}

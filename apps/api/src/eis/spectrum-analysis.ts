@@ -59,6 +59,32 @@ export interface MeasuredInterface {
   residualOhmCm2: number | null;
 }
 
+/** The measured interface of a fitted arc, with the residual the twin's calibration reported. */
+export function measuredInterfaceOf(
+  spectrum: {
+    cellId: string;
+    tsMs: number;
+    soc: number | null;
+    cycle: number | null;
+    temperatureC: number | null;
+  },
+  arc: NonNullable<SpectrumAnalysis['arc']>,
+  arcStdErrOhmCm2: number | null,
+  calibration: Record<string, unknown> | null,
+): MeasuredInterface {
+  return {
+    cellId: spectrum.cellId,
+    tsMs: spectrum.tsMs,
+    areaResistanceOhmCm2: arc.areaResistanceOhmCm2,
+    stdErrOhmCm2: arcStdErrOhmCm2,
+    areaCapacitanceUFPerCm2: arc.areaCapacitanceUFPerCm2,
+    soc: spectrum.soc,
+    cycle: spectrum.cycle,
+    temperatureC: spectrum.temperatureC,
+    residualOhmCm2: typeof calibration?.residualOhmCm2 === 'number' ? calibration.residualOhmCm2 : null,
+  };
+}
+
 /**
  * Lin-KK check (a failing spectrum is flagged, never fitted silently), then the circuit fit
  * warm-started from `previousFit` (the cell's latest fit with this circuit), then the interface arc

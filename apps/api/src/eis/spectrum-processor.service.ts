@@ -6,7 +6,7 @@ import { LiveGateway } from '../live/live.gateway';
 import { cellRoom } from '../live/live-events';
 import { TwinService } from '../twin/twin.service';
 import { SpectraRepository, type StoredSpectrum } from './spectra.repository';
-import { analyseSpectrum, type MeasuredInterface } from './spectrum-analysis';
+import { analyseSpectrum, measuredInterfaceOf, type MeasuredInterface } from './spectrum-analysis';
 
 export type { MeasuredInterface } from './spectrum-analysis';
 
@@ -64,17 +64,8 @@ export class SpectrumProcessorService implements OnModuleDestroy {
     if (arc) {
       const calibration = await this.twin.calibrate(cell.id, arc.areaResistanceOhmCm2).catch(() => null);
       saved.interfaceArc = { ...arc, ...(calibration ?? {}) };
-      this.measured$.next({
-        cellId: cell.id,
-        tsMs: Date.parse(spectrum.ts),
-        areaResistanceOhmCm2: arc.areaResistanceOhmCm2,
-        stdErrOhmCm2: result.arcStdErrOhmCm2,
-        areaCapacitanceUFPerCm2: arc.areaCapacitanceUFPerCm2,
-        soc: spectrum.soc,
-        cycle: spectrum.cycle,
-        temperatureC: spectrum.temperatureC,
-        residualOhmCm2: typeof calibration?.residualOhmCm2 === 'number' ? calibration.residualOhmCm2 : null,
-      });
+      const meta = { ...spectrum, cellId: cell.id, tsMs: Date.parse(spectrum.ts) };
+      this.measured$.next(measuredInterfaceOf(meta, arc, result.arcStdErrOhmCm2, calibration));
     }
     this.live.clientSend('spectrum', cellRoom(cell.id), saved);
   }

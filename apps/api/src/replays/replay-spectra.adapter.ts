@@ -1,7 +1,12 @@
 import type { ImpedancePoint } from '@twin/contracts';
 import { SOLID_STATE_CIRCUIT } from '@twin/eis';
 import type { CellTwinState, TwinModelPlugin } from '@twin/twin';
-import { analyseSpectrum, type FitJson, type MeasuredInterface } from '../eis/spectrum-analysis';
+import {
+  analyseSpectrum,
+  measuredInterfaceOf,
+  type FitJson,
+  type MeasuredInterface,
+} from '../eis/spectrum-analysis';
 import type { SpectrumStatus, StoredSpectrum } from '../eis/spectra.repository';
 
 /** A stored spectrum as a replay reads it (the measurement; its live results are not reused). */
@@ -76,17 +81,7 @@ export class ReplaySpectra {
     if (!arc) return { view, measured: null, calibrated: false };
     const calibration = calibrate(twin, arc.areaResistanceOhmCm2);
     view.interfaceArc = { ...arc, ...(calibration ?? {}) };
-    const measured: MeasuredInterface = {
-      cellId: spectrum.cellId,
-      tsMs: spectrum.tsMs,
-      areaResistanceOhmCm2: arc.areaResistanceOhmCm2,
-      stdErrOhmCm2: result.arcStdErrOhmCm2,
-      areaCapacitanceUFPerCm2: arc.areaCapacitanceUFPerCm2,
-      soc: spectrum.soc,
-      cycle: spectrum.cycle,
-      temperatureC: spectrum.temperatureC,
-      residualOhmCm2: typeof calibration?.residualOhmCm2 === 'number' ? calibration.residualOhmCm2 : null,
-    };
+    const measured = measuredInterfaceOf(spectrum, arc, result.arcStdErrOhmCm2, calibration);
     return { view, measured, calibrated: calibration !== null };
   }
 }
