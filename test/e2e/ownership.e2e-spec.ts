@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CellLeaseRepository } from '../../apps/api/src/ownership/cell-lease.repository';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
@@ -93,6 +94,32 @@ describe.skipIf(!adminUrl)('cell ownership across two instances (real PostgreSQL
     // B never advanced its own copy: it answers with the owner's flushed state.
     expect(await stateMatching(b, 'own-x', ref)).toEqual(sameState(ref));
     expect((await sql.query('SELECT count(*)::int AS n FROM twin_pending')).rows[0].n).toBe(0);
+  });
+
+  it('makes a take-over wait for a write in flight, and never a renewal', async () => {
+    expect((await a.request('POST', '/cells', sampleCell('own-lock'))).status).toBe(201);
+    await sql.query(
+      "INSERT INTO cell_leases (cell_id, owner, expires_at) VALUES ('own-lock', 'instance-gone', now() - interval '1 second')",
+    );
+    await sql.query(
+      "INSERT INTO cell_leases (cell_id, owner, expires_at) VALUES ('own-ref', 'instance-a', now() + interval '1 minute') ON CONFLICT (cell_id) DO NOTHING",
+    );
+    // A writer of the old owner: its transaction holds the lease rows as ingest does until it commits.
+    const writer = new pg.Client({ connectionString: db.url! });
+    await writer.connect();
+    await writer.query('BEGIN');
+    await writer.query("SELECT 1 FROM cell_leases WHERE cell_id IN ('own-lock', 'own-ref') FOR KEY SHARE");
+    const leases = b.app.get(CellLeaseRepository);
+    let settled = false;
+    const claim = leases.claim('instance-b', ['own-lock'], 60_000).finally(() => (settled = true));
+    const renewedAt = performance.now();
+    await a.app.get(CellLeaseRepository).renew('instance-a', 15_000);
+    expect(performance.now() - renewedAt).toBeLessThan(1_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    await writer.query('COMMIT');
+    expect(await claim).toEqual(['own-lock']);
+    await writer.end();
   });
 
   it('hands a cell over when its owner shuts down; the next owner resumes from the checkpoint', async () => {

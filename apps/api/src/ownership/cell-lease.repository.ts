@@ -11,27 +11,46 @@ export class CellLeaseRepository {
 
   /**
    * Takes the cells whose lease is missing, expired or already ours and returns those now held.
-   * The pending rows of a taken cell go in the same statement: the new owner loads the twin from
+   * The pending rows of a taken cell go in the same transaction: the new owner loads the twin from
    * the database, which covers every sample committed so far.
+   *
+   * Writers hold their cells' lease rows FOR KEY SHARE until they commit (so a renewal, a no-key
+   * update, never waits for them). The upsert below is a no-key update too, so the rows are first
+   * locked FOR UPDATE: that waits for those writers, and their rows are visible to the new owner.
    */
   async claim(owner: string, cellIds: readonly string[], ttlMs: number): Promise<string[]> {
     if (cellIds.length === 0) return [];
-    const { rows } = await this.db.pool.query<{ cell_id: string }>(
-      `WITH claimed AS (
-         INSERT INTO cell_leases (cell_id, owner, expires_at)
-         SELECT c.id, $1, now() + $3 * interval '1 millisecond'
-         FROM cells c WHERE c.id = ANY($2::text[])
-         ON CONFLICT (cell_id) DO UPDATE
-           SET owner = EXCLUDED.owner,
-               epoch = cell_leases.epoch + CASE WHEN cell_leases.owner = EXCLUDED.owner THEN 0 ELSE 1 END,
-               expires_at = EXCLUDED.expires_at
-           WHERE cell_leases.owner = EXCLUDED.owner OR cell_leases.expires_at < now()
-         RETURNING cell_id),
-       cleared AS (DELETE FROM twin_pending WHERE cell_id IN (SELECT cell_id FROM claimed))
-       SELECT cell_id FROM claimed`,
-      [owner, cellIds, ttlMs],
-    );
-    return rows.map((r) => r.cell_id);
+    const client = await this.db.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'SELECT 1 FROM cell_leases WHERE cell_id = ANY($1::text[]) ORDER BY cell_id FOR UPDATE',
+        [cellIds],
+      );
+      const { rows } = await client.query<{ cell_id: string }>(
+        `WITH claimed AS (
+           INSERT INTO cell_leases (cell_id, owner, expires_at)
+           SELECT c.id, $1, now() + $3 * interval '1 millisecond'
+           FROM cells c WHERE c.id = ANY($2::text[])
+           ON CONFLICT (cell_id) DO UPDATE
+             SET owner = EXCLUDED.owner,
+                 epoch = cell_leases.epoch + CASE WHEN cell_leases.owner = EXCLUDED.owner THEN 0 ELSE 1 END,
+                 expires_at = EXCLUDED.expires_at
+             WHERE cell_leases.owner = EXCLUDED.owner OR cell_leases.expires_at < now()
+           RETURNING cell_id),
+         cleared AS (DELETE FROM twin_pending WHERE cell_id IN (SELECT cell_id FROM claimed))
+         SELECT cell_id FROM claimed`,
+        [owner, cellIds, ttlMs],
+      );
+      await client.query('COMMIT');
+      return rows.map((r) => r.cell_id);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /**

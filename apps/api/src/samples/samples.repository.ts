@@ -82,7 +82,7 @@ export class SamplesRepository {
   }
 
   /**
-   * Lease rows FOR SHARE, then one probe per cell for the (cell, seq) keys already stored, COPY of
+   * Lease rows FOR KEY SHARE, then one probe per cell for the (cell, seq) keys already stored, COPY of
    * the rest, the twin_pending upsert, COMMIT — one transaction on one connection. Null when another
    * writer committed one of these keys between the probe and the COPY (unique violation): nothing
    * of this attempt is kept, and the caller writes the batch with ON CONFLICT instead.
@@ -113,33 +113,45 @@ export class SamplesRepository {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const held = await client.query<{ cell_id: string }>(
-        `SELECT cell_id FROM cell_leases
-         WHERE owner = $1 AND expires_at > now() AND cell_id = ANY($2::text[])
-         FOR SHARE`,
-        [owner, cellIds],
-      );
-      const stored = await client.query<{ cell_id: string; seq: number }>(
-        // An index probe per cell. As a join (or a plain LATERAL, which the planner flattens into
-        // one) it hashes the arrays against a scan of the whole samples table: 89 ms instead of 3
-        // at 400k rows. OFFSET 0 keeps each subquery a parameterised index scan.
-        `SELECT r.c AS cell_id, x.seq
-         FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(c, lo, hi)
+      // One round trip for the leases we hold (seq null) and the keys already stored. The leases
+      // are locked FOR KEY SHARE: a take-over (FOR UPDATE) waits for this commit, a renewal does not.
+      // The probe is an index probe per cell. As a join (or a plain LATERAL, which the planner
+      // flattens into one) it hashes the arrays against a scan of the whole samples table: 89 ms
+      // instead of 3 at 400k rows. OFFSET 0 keeps each subquery a parameterised index scan.
+      const found = await client.query<{ cell_id: string; seq: number | null }>(
+        `WITH held AS (
+           SELECT cell_id FROM cell_leases
+           WHERE owner = $1 AND expires_at > now() AND cell_id = ANY($2::text[])
+           FOR KEY SHARE)
+         SELECT cell_id, NULL::bigint AS seq FROM held
+         UNION ALL
+         SELECT r.c, x.seq
+         FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS r(c, lo, hi)
          CROSS JOIN LATERAL (
            SELECT s.seq FROM samples s WHERE s.cell_id = r.c AND s.seq BETWEEN r.lo AND r.hi OFFSET 0) x
          UNION ALL
          SELECT p.c, x.seq
-         FROM unnest($4::text[], $5::bigint[]) AS p(c, q)
+         FROM unnest($6::text[], $7::bigint[]) AS p(c, q)
          CROSS JOIN LATERAL (SELECT s.seq FROM samples s WHERE s.cell_id = p.c AND s.seq = p.q OFFSET 0) x`,
-        [dense.map((d) => d.cellId), dense.map((d) => d.lo), dense.map((d) => d.hi), sparseCells, sparseSeqs],
+        [
+          owner,
+          cellIds,
+          dense.map((d) => d.cellId),
+          dense.map((d) => d.lo),
+          dense.map((d) => d.hi),
+          sparseCells,
+          sparseSeqs,
+        ],
       );
-      let fresh: readonly SampleToWrite[] = batch;
-      if (stored.rows.length > 0) {
-        const have = new Set(stored.rows.map((r) => `${r.cell_id}\u0000${r.seq}`));
-        fresh = batch.filter((r) => !have.has(`${r.cellId}\u0000${r.sample.seq}`));
+      const ours = new Set<string>();
+      const have = new Set<string>();
+      for (const r of found.rows) {
+        if (r.seq === null) ours.add(r.cell_id);
+        else have.add(`${r.cell_id}\u0000${r.seq}`);
       }
+      const fresh =
+        have.size === 0 ? batch : batch.filter((r) => !have.has(`${r.cellId}\u0000${r.sample.seq}`));
       if (fresh.length > 0) await copyIn(client, SAMPLE_COPY_SQL, encodeSampleCopy(fresh));
-      const ours = new Set(held.rows.map((r) => r.cell_id));
       const pendingFrom = new Map<string, number>();
       for (const { cellId, sample } of fresh) {
         if (ours.has(cellId)) continue;
@@ -203,7 +215,7 @@ export class SamplesRepository {
        held AS (
          SELECT cell_id FROM cell_leases
          WHERE owner = $9 AND expires_at > now() AND cell_id = ANY($10::text[])
-         FOR SHARE),
+         FOR KEY SHARE),
        pend AS (
          INSERT INTO twin_pending (cell_id, min_seq)
          SELECT cell_id, min(seq) FROM ins WHERE cell_id NOT IN (SELECT cell_id FROM held)
