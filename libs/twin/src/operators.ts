@@ -70,3 +70,85 @@ export function throttleLatestPerKey<T>(
       mergeMap((group) => group.pipe(throttleTime(windowMs, scheduler, { leading: true, trailing: true }))),
     );
 }
+
+/**
+ * Hands batches to `concurrency` workers, forming each batch when a worker is free: items that
+ * arrive while every worker is busy are all taken by the next free one (up to `maxWeight`)
+ * instead of queueing as many small batches, so a slower database means fewer, larger statements
+ * rather than a longer wait. An idle worker still waits up to `maxWaitMs` after the oldest item
+ * for more. Batches are formed in arrival order. Completes once the source has completed and
+ * every batch's work has settled; `work` reports its own failures.
+ */
+export function processInBatches<T>(
+  weightOf: (item: T) => number,
+  maxWeight: number,
+  maxWaitMs: number,
+  concurrency: number,
+  work: (batch: T[]) => Promise<void>,
+): OperatorFunction<T, never> {
+  return (source) =>
+    new Observable<never>((subscriber) => {
+      const queue: T[] = [];
+      const arrivedAtMs: number[] = [];
+      let head = 0;
+      let queuedWeight = 0;
+      let running = 0;
+      let sourceDone = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+
+      const takeBatch = (): T[] => {
+        const batch: T[] = [];
+        let weight = 0;
+        while (head < queue.length) {
+          const w = weightOf(queue[head]);
+          if (weight > 0 && weight + w > maxWeight) break;
+          batch.push(queue[head]);
+          head += 1;
+          weight += w;
+          queuedWeight -= w;
+          if (weight >= maxWeight) break;
+        }
+        if (head === queue.length || head > 4096) {
+          queue.splice(0, head);
+          arrivedAtMs.splice(0, head);
+          head = 0;
+        }
+        return batch;
+      };
+      const pump = (): void => {
+        while (running < concurrency && head < queue.length) {
+          const waitedMs = performance.now() - arrivedAtMs[head];
+          if (!sourceDone && queuedWeight < maxWeight && waitedMs < maxWaitMs) {
+            timer ??= setTimeout(() => ((timer = null), pump()), maxWaitMs - waitedMs);
+            return;
+          }
+          const batch = takeBatch();
+          running += 1;
+          void work(batch)
+            .catch(() => undefined)
+            .finally(() => {
+              running -= 1;
+              pump();
+            });
+        }
+        if (sourceDone && running === 0 && head === queue.length) subscriber.complete();
+      };
+      const sub = source.subscribe({
+        next: (item) => {
+          queue.push(item);
+          arrivedAtMs.push(performance.now());
+          queuedWeight += weightOf(item);
+          pump();
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          sourceDone = true;
+          pump();
+        },
+      });
+      return () => {
+        if (timer) clearTimeout(timer);
+        sub.unsubscribe();
+      };
+    });
+}

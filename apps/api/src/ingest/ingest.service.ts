@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type SamplePoint } from '@twin/contracts';
-import { batchByWeight } from '@twin/twin';
-import { concatMap, from, mergeMap, Subject, type Subscription } from 'rxjs';
+import { processInBatches } from '@twin/twin';
+import { concatMap, from, Subject, type Subscription } from 'rxjs';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CellOwnershipService, type CatchUpWork } from '../ownership/cell-ownership.service';
@@ -59,10 +59,16 @@ export class IngestService implements OnModuleDestroy {
       this.subscriptions.push(
         this.jobs$
           .pipe(
-            batchByWeight((j) => j.samples.length, config.ingestBatchMaxRows, config.ingestBatchMaxWaitMs),
-            // Several statements in flight use the database's cores; the twin still gets batches in
-            // the order they were formed (see handOver), so each cell's samples stay in order.
-            mergeMap((batch) => from(this.write(batch, this.nextTag++)), config.ingestWriters),
+            // Several transactions in flight use the database's cores; a batch is formed when a
+            // writer is free, so what queued meanwhile goes in one transaction. The twin still gets
+            // batches in the order they were formed (see handOver): each cell's samples stay in order.
+            processInBatches(
+              (j) => j.samples.length,
+              config.ingestBatchMaxRows,
+              config.ingestBatchMaxWaitMs,
+              config.ingestWriters,
+              (batch) => this.write(batch, this.nextTag++),
+            ),
           )
           .subscribe({ complete: done }),
       ),
