@@ -2,16 +2,10 @@ import pg from 'pg';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
+import { sharedBusIngestTests } from '../support/bus-ingest-contract';
 import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import {
-  ADMIN_TOKEN,
-  connected,
-  eventually,
-  sampleCell,
-  startTestApp,
-  type TestApp,
-} from '../support/test-app';
+import { ADMIN_TOKEN, eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * MQTT ingest against the machine's Mosquitto and PostgreSQL: QoS 1 batches on
@@ -98,41 +92,13 @@ describe.skipIf(!brokerUp || !adminUrl)('MQTT ingest (Mosquitto on 127.0.0.1:188
     await db?.drop();
   });
 
-  it('answers a payload that is not JSON with an error naming the payload', () => {
-    expect(outcomes.of('probe')[0]).toEqual({
-      error: {
-        code: 'VALIDATION_FAILED',
-        message: 'invalid message',
-        details: [{ field: 'payload', reason: 'not valid UTF-8 JSON' }],
-      },
-    });
-  });
-
-  it('stores QoS 1 batches exactly once, advances the twin seen on /live and answers each on the acks topic', async () => {
-    const live = t.socket('/live', ADMIN_TOKEN);
-    await connected(live);
-    expect((await live.emitWithAck('subscribe', { cellId: 'mq-1' })).ok).toBe(true);
-    let lastSeq = -1;
-    live.on('twin', (state: { seq: number }) => (lastSeq = Math.max(lastSeq, state.seq)));
-
-    for (let batch = 0; batch < 4; batch++) {
-      await publish(rig, prefix, 'mq-1', { token: rigToken, samples: samplesFrom(batch * 250, 250) });
-    }
-    const answers = await outcomes.waitFor('mq-1', 4);
-    expect(answers).toEqual(Array(4).fill({ accepted: 250, duplicates: 0, rejected: [] }));
-    const stored = await t.allSamples('mq-1');
-    expect(stored.map((s) => s.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    await eventually(
-      async () => lastSeq,
-      (seq) => seq === 999,
-    );
-
-    // A gateway that lost its connection resends: the same seqs change nothing.
-    await publish(rig, prefix, 'mq-1', { token: rigToken, samples: samplesFrom(250, 250) });
-    expect((await outcomes.waitFor('mq-1', 5))[4]).toEqual({ accepted: 0, duplicates: 250, rejected: [] });
-    expect(await t.allSamples('mq-1')).toHaveLength(1000);
-    live.close();
-  });
+  sharedBusIngestTests(() => ({
+    t,
+    cellId: 'mq-1',
+    rigToken,
+    outcomes,
+    publish: (cellId, body) => publish(rig, prefix, cellId, body),
+  }));
 
   it('rejects bad samples one by one with field and reason and stores the valid rest', async () => {
     const before = outcomes.of('mq-1').length;
@@ -220,11 +186,18 @@ describe.skipIf(!brokerUp || !adminUrl)('MQTT ingest across a service restart (p
         await publish(rig, prefix, 'mq-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
       }
       api = await startApiProcess(env, port);
-      const answers = await outcomes.waitFor('mq-r', 26, 60_000);
-      // Exactly one outcome per batch and no duplicates: nothing was committed without its ack.
-      expect(answers).toHaveLength(26);
-      expect(answers.reduce((n, a) => n + a.accepted, 0)).toBe(2600);
-      expect(answers.reduce((n, a) => n + a.duplicates, 0)).toBe(0);
+      // Every batch is accepted exactly once. Delivery is at-least-once: an ack lost under load brings
+      // a batch back, and it then answers as pure duplicates and stores nothing.
+      const accepted = (list: any[]) => list.reduce((n, a) => n + (a.accepted ?? 0), 0);
+      const answers = await eventually(
+        async () => outcomes.of('mq-r'),
+        (list) => list.length >= 26 && accepted(list) >= 2600,
+        60_000,
+      );
+      expect(accepted(answers)).toBe(2600);
+      expect(answers.filter((a) => a.accepted === 100)).toHaveLength(26);
+      for (const a of answers)
+        expect([a.accepted, a.duplicates]).toEqual(a.accepted === 100 ? [100, 0] : [0, 100]);
       const sql = new pg.Client({ connectionString: db.url! });
       await sql.connect();
       try {

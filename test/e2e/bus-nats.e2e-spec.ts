@@ -2,16 +2,10 @@ import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
+import { sharedBusIngestTests } from '../support/bus-ingest-contract';
 import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import {
-  ADMIN_TOKEN,
-  connected,
-  eventually,
-  sampleCell,
-  startTestApp,
-  type TestApp,
-} from '../support/test-app';
+import { ADMIN_TOKEN, eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * NATS JetStream ingest against the machine's nats-server and PostgreSQL: batches published to
@@ -109,40 +103,13 @@ describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 1
     await db?.drop();
   });
 
-  it('answers a payload that is not JSON with an error naming the payload', () => {
-    expect(outcomes.of('probe')[0]).toEqual({
-      error: {
-        code: 'VALIDATION_FAILED',
-        message: 'invalid message',
-        details: [{ field: 'payload', reason: 'not valid UTF-8 JSON' }],
-      },
-    });
-  });
-
-  it('stores batches exactly once, advances the twin seen on /live and answers each on the acks subject', async () => {
-    const live = t.socket('/live', ADMIN_TOKEN);
-    await connected(live);
-    expect((await live.emitWithAck('subscribe', { cellId: 'js-1' })).ok).toBe(true);
-    let lastSeq = -1;
-    live.on('twin', (state: { seq: number }) => (lastSeq = Math.max(lastSeq, state.seq)));
-
-    for (let batch = 0; batch < 4; batch++) {
-      await publish(js, prefix, 'js-1', { token: rigToken, samples: samplesFrom(batch * 250, 250) });
-    }
-    const answers = await outcomes.waitFor('js-1', 4);
-    expect(answers).toEqual(Array(4).fill({ accepted: 250, duplicates: 0, rejected: [] }));
-    const stored = await t.allSamples('js-1');
-    expect(stored.map((s) => s.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    await eventually(
-      async () => lastSeq,
-      (seq) => seq === 999,
-    );
-
-    await publish(js, prefix, 'js-1', { token: rigToken, samples: samplesFrom(250, 250) });
-    expect((await outcomes.waitFor('js-1', 5))[4]).toEqual({ accepted: 0, duplicates: 250, rejected: [] });
-    expect(await t.allSamples('js-1')).toHaveLength(1000);
-    live.close();
-  });
+  sharedBusIngestTests(() => ({
+    t,
+    cellId: 'js-1',
+    rigToken,
+    outcomes,
+    publish: (cellId, body) => publish(js, prefix, cellId, body),
+  }));
 
   it('rejects bad samples one by one with field and reason and stores the valid rest', async () => {
     const before = outcomes.of('js-1').length;
@@ -242,11 +209,18 @@ describe.skipIf(!serverUp || !adminUrl)(
           await publish(js, prefix, 'js-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
         }
         api = await startApiProcess(env, port);
-        const answers = await outcomes.waitFor('js-r', 26, 60_000);
-        // Exactly one outcome per batch and no duplicates: nothing was committed without its ack.
-        expect(answers).toHaveLength(26);
-        expect(answers.reduce((n, a) => n + a.accepted, 0)).toBe(2600);
-        expect(answers.reduce((n, a) => n + a.duplicates, 0)).toBe(0);
+        // Every batch is accepted exactly once. Delivery is at-least-once: an ack lost under load brings
+        // a batch back, and it then answers as pure duplicates and stores nothing.
+        const accepted = (list: any[]) => list.reduce((n, a) => n + (a.accepted ?? 0), 0);
+        const answers = await eventually(
+          async () => outcomes.of('js-r'),
+          (list) => list.length >= 26 && accepted(list) >= 2600,
+          60_000,
+        );
+        expect(accepted(answers)).toBe(2600);
+        expect(answers.filter((a) => a.accepted === 100)).toHaveLength(26);
+        for (const a of answers)
+          expect([a.accepted, a.duplicates]).toEqual(a.accepted === 100 ? [100, 0] : [0, 100]);
         const sql = new pg.Client({ connectionString: db.url! });
         await sql.connect();
         try {

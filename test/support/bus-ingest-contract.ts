@@ -1,0 +1,58 @@
+import { expect, it } from 'vitest';
+import type { OutcomeLog } from './bus-test-kit';
+import { samplesFrom } from './bus-test-kit';
+import { ADMIN_TOKEN, connected, eventually, type TestApp } from './test-app';
+
+/** What one bus spec gives the shared tests, read when each test runs (after its beforeAll). */
+export interface BusUnderTest {
+  t: TestApp;
+  cellId: string;
+  rigToken: string;
+  outcomes: OutcomeLog;
+  publish(cellId: string, body: unknown): Promise<unknown>;
+}
+
+/**
+ * The part of the message-bus contract that is the same on MQTT and NATS: a non-JSON payload is
+ * answered by field (the spec publishes one to the `probe` cell while it starts), and batches are
+ * stored once, step the twin seen on /live and are answered on the acks channel; a resend changes
+ * nothing.
+ */
+export function sharedBusIngestTests(bus: () => BusUnderTest): void {
+  it('answers a payload that is not JSON with an error naming the payload', () => {
+    expect(bus().outcomes.of('probe')[0]).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'invalid message',
+        details: [{ field: 'payload', reason: 'not valid UTF-8 JSON' }],
+      },
+    });
+  });
+
+  it('stores batches exactly once, advances the twin seen on /live and answers each on the acks channel', async () => {
+    const { t, cellId, rigToken, outcomes, publish } = bus();
+    const live = t.socket('/live', ADMIN_TOKEN);
+    await connected(live);
+    expect((await live.emitWithAck('subscribe', { cellId })).ok).toBe(true);
+    let lastSeq = -1;
+    live.on('twin', (state: { seq: number }) => (lastSeq = Math.max(lastSeq, state.seq)));
+
+    for (let batch = 0; batch < 4; batch++) {
+      await publish(cellId, { token: rigToken, samples: samplesFrom(batch * 250, 250) });
+    }
+    const answers = await outcomes.waitFor(cellId, 4);
+    expect(answers).toEqual(Array(4).fill({ accepted: 250, duplicates: 0, rejected: [] }));
+    const stored = await t.allSamples(cellId);
+    expect(stored.map((s) => s.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    await eventually(
+      async () => lastSeq,
+      (seq) => seq === 999,
+    );
+
+    // A gateway that lost its connection resends: the same seqs change nothing.
+    await publish(cellId, { token: rigToken, samples: samplesFrom(250, 250) });
+    expect((await outcomes.waitFor(cellId, 5))[4]).toEqual({ accepted: 0, duplicates: 250, rejected: [] });
+    expect(await t.allSamples(cellId)).toHaveLength(1000);
+    live.close();
+  });
+}
