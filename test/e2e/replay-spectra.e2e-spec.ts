@@ -1,8 +1,8 @@
 import { logSpacedFrequenciesHz, SOLID_STATE_CIRCUIT, synthesizeSpectrum } from '@twin/eis';
 import { twinPayload, type CellTwinState } from '@twin/twin';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_CELL, SimulatedCell } from '../../apps/rig-sim/src/simulated-cell';
+import { DatabaseService } from '../../apps/api/src/database/database.service';
 import { ReplaysService } from '../../apps/api/src/replays/replays.service';
 import {
   ADMIN_TOKEN,
@@ -17,8 +17,6 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 // Pages of 200 rows: samples cross many pages while spectra come from their own source.
 process.env.REPLAY_PAGE_ROWS = '200';
 
-let db: TestDatabase;
-let t: TestApp;
 const T0 = Date.UTC(2026, 10, 20);
 const ROUNDS = 8;
 const BATCH = 150;
@@ -54,16 +52,36 @@ function points(r2: number | 'invalid', seed: number) {
   return f.map((fHz, i) => ({ fHz, zRealOhm: s.zRealOhm[i], zImagOhm: s.zImagOhm[i] }));
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase(inject('pgAdminUrl'));
-  t = await startTestApp(db.url, { CHECKPOINT_EVERY_SAMPLES: '250' });
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.drop();
-});
+/** Both schema variants: a fresh database on the PostgreSQL server, and the PGlite TimescaleDB build. */
+const variants: { name: string; start(): Promise<{ t: TestApp; stop(): Promise<void> }> }[] = [
+  {
+    name: 'the PostgreSQL server',
+    async start() {
+      const db: TestDatabase = await createTestDatabase(inject('pgAdminUrl'));
+      const t = await startTestApp(db.url, { CHECKPOINT_EVERY_SAMPLES: '250' });
+      return { t, stop: async () => (await t.close(), await db.drop()) };
+    },
+  },
+  {
+    name: 'TimescaleDB',
+    async start() {
+      const t = await startTestApp(inject('timescaleUrl'), {
+        DB_POOL_SIZE: '1',
+        CHECKPOINT_EVERY_SAMPLES: '250',
+      });
+      return { t, stop: () => t.close() };
+    },
+  },
+];
 
-describe('replay of samples and spectra', () => {
+describe.each(variants)('replay of samples and spectra on $name', ({ start }) => {
+  let t: TestApp;
+  let stop: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    ({ t, stop } = await start());
+  });
+  afterAll(() => stop());
+
   /** spectrum id → the live `spectrum` event and the live twin state once it was applied. */
   const live = new Map<number, { event: any; state: Record<string, unknown>; cellId: string }>();
 
@@ -126,12 +144,14 @@ describe('replay of samples and spectra', () => {
 
   it('merges spectra into the stream by time and reproduces the live calibrations exactly', async () => {
     await t.request('POST', '/campaigns', { id: 'camp-spx', name: 'Spectra', cellIds });
-    const pool = new pg.Pool({ connectionString: db.url! });
+    // The service's own pool: the TimescaleDB build serves one connection at a time.
+    const pool = t.app.get(DatabaseService).pool;
     const liveTables = async () =>
       (
         await pool.query(
-          `SELECT (SELECT json_agg(s ORDER BY id) FROM spectra s)::text AS spectra,
-             (SELECT count(*) FROM twin_checkpoints)::int AS checkpoints`,
+          `SELECT (SELECT json_agg(s ORDER BY id) FROM spectra s WHERE cell_id = ANY($1))::text AS spectra,
+             (SELECT count(*) FROM twin_checkpoints WHERE cell_id = ANY($1))::int AS checkpoints`,
+          [cellIds],
         )
       ).rows[0];
     const before = await liveTables();
@@ -206,7 +226,6 @@ describe('replay of samples and spectra', () => {
     for (const [c, cellId] of cellIds.entries()) {
       expect((await t.request('GET', `/cells/${cellId}`)).body.state).toEqual(liveStates[c]);
     }
-    await pool.end();
     socket.close();
   });
 });
