@@ -266,13 +266,18 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     await bar.waitFor();
     await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100');
     await expect.poll(() => page.locator('#replay-h strong').textContent()).toBe('finished');
-    // A second run with a lower stack pressure, then A and B side by side.
+    // A second run with a lower stack pressure, then A and B side by side. Until the new replay's
+    // panel replaces the first one, the page still shows the first replay as finished.
+    const replayIdShown = async () =>
+      /Replay (\S+)/.exec((await page.locator('#replay-h').textContent()) ?? '')?.[1];
+    const firstId = await replayIdShown();
     await page.getByLabel('Stack pressure (MPa)').fill('2');
     await page.getByRole('button', { name: 'Start replay' }).click();
+    await expect.poll(replayIdShown, { timeout: 30_000 }).not.toBe(firstId);
     await expect
       .poll(() => page.locator('#replay-h strong').textContent(), { timeout: 30_000 })
       .toBe('finished');
-    expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('100');
     await page.getByRole('button', { name: 'Compare' }).click();
     await page.locator('.compare-out').waitFor();
     expect(await page.locator('.compare-out caption').first().textContent()).toContain('dash-coated');
