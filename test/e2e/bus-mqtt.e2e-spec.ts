@@ -1,11 +1,11 @@
-import pg from 'pg';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
-import { sharedBusIngestTests } from '../support/bus-ingest-contract';
+import { apiCall } from '../support/api-call';
+import { expectEveryBatchOnce, sharedBusIngestTests } from '../support/bus-ingest-contract';
 import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { ADMIN_TOKEN, eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * MQTT ingest against the machine's Mosquitto and PostgreSQL: QoS 1 batches on
@@ -163,12 +163,7 @@ describe.skipIf(!brokerUp || !adminUrl)('MQTT ingest across a service restart (p
     const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, ...busEnv(id) };
     const port = await freePort();
     api = await startApiProcess(env, port);
-    const res = await fetch(`${api.url}/api/v1/cells`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(sampleCell('mq-r')),
-    });
-    expect(res.status).toBe(201);
+    expect((await apiCall(api.url, 'POST', '/cells', sampleCell('mq-r'))).status).toBe(201);
     const { client: rig, outcomes } = await rigClient(prefix);
     try {
       await untilSubscribed(rig, prefix, outcomes);
@@ -186,40 +181,7 @@ describe.skipIf(!brokerUp || !adminUrl)('MQTT ingest across a service restart (p
         await publish(rig, prefix, 'mq-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
       }
       api = await startApiProcess(env, port);
-      // Every batch is accepted exactly once. Delivery is at-least-once: an ack lost under load brings
-      // a batch back, and it then answers as pure duplicates and stores nothing.
-      const accepted = (list: any[]) => list.reduce((n, a) => n + (a.accepted ?? 0), 0);
-      const answers = await eventually(
-        async () => outcomes.of('mq-r'),
-        (list) => list.length >= 26 && accepted(list) >= 2600,
-        60_000,
-      );
-      expect(accepted(answers)).toBe(2600);
-      expect(answers.filter((a) => a.accepted === 100)).toHaveLength(26);
-      for (const a of answers)
-        expect([a.accepted, a.duplicates]).toEqual(a.accepted === 100 ? [100, 0] : [0, 100]);
-      const sql = new pg.Client({ connectionString: db.url! });
-      await sql.connect();
-      try {
-        const { rows } = await sql.query(
-          "SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d, max(seq)::int AS hi FROM samples WHERE cell_id = 'mq-r'",
-        );
-        expect(rows[0]).toEqual({ n: 2600, d: 2600, hi: 2599 });
-      } finally {
-        await sql.end();
-      }
-      const state = await eventually(
-        async () =>
-          (
-            (await (
-              await fetch(`${api!.url}/api/v1/cells/mq-r`, {
-                headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-              })
-            ).json()) as { state: { seq: number } | null }
-          ).state,
-        (s) => s?.seq === 2599,
-      );
-      expect(state?.seq).toBe(2599);
+      await expectEveryBatchOnce(api.url, db.url!, outcomes, 'mq-r');
       expect(api.output()).toMatch(/session resumed/);
     } finally {
       await rig.endAsync();

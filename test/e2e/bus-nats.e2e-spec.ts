@@ -1,8 +1,8 @@
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
-import { sharedBusIngestTests } from '../support/bus-ingest-contract';
+import { apiCall } from '../support/api-call';
+import { expectEveryBatchOnce, sharedBusIngestTests } from '../support/bus-ingest-contract';
 import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN, eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
@@ -186,12 +186,7 @@ describe.skipIf(!serverUp || !adminUrl)(
       const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, ...busEnv(id) };
       const port = await freePort();
       api = await startApiProcess(env, port);
-      const res = await fetch(`${api.url}/api/v1/cells`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(sampleCell('js-r')),
-      });
-      expect(res.status).toBe(201);
+      expect((await apiCall(api.url, 'POST', '/cells', sampleCell('js-r'))).status).toBe(201);
       const { nc, js, outcomes } = await rigClient(prefix);
       try {
         await untilConsuming(js, prefix, outcomes);
@@ -209,40 +204,7 @@ describe.skipIf(!serverUp || !adminUrl)(
           await publish(js, prefix, 'js-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
         }
         api = await startApiProcess(env, port);
-        // Every batch is accepted exactly once. Delivery is at-least-once: an ack lost under load brings
-        // a batch back, and it then answers as pure duplicates and stores nothing.
-        const accepted = (list: any[]) => list.reduce((n, a) => n + (a.accepted ?? 0), 0);
-        const answers = await eventually(
-          async () => outcomes.of('js-r'),
-          (list) => list.length >= 26 && accepted(list) >= 2600,
-          60_000,
-        );
-        expect(accepted(answers)).toBe(2600);
-        expect(answers.filter((a) => a.accepted === 100)).toHaveLength(26);
-        for (const a of answers)
-          expect([a.accepted, a.duplicates]).toEqual(a.accepted === 100 ? [100, 0] : [0, 100]);
-        const sql = new pg.Client({ connectionString: db.url! });
-        await sql.connect();
-        try {
-          const { rows } = await sql.query(
-            "SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d, max(seq)::int AS hi FROM samples WHERE cell_id = 'js-r'",
-          );
-          expect(rows[0]).toEqual({ n: 2600, d: 2600, hi: 2599 });
-        } finally {
-          await sql.end();
-        }
-        const state = await eventually(
-          async () =>
-            (
-              (await (
-                await fetch(`${api!.url}/api/v1/cells/js-r`, {
-                  headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-                })
-              ).json()) as { state: { seq: number } | null }
-            ).state,
-          (s) => s?.seq === 2599,
-        );
-        expect(state?.seq).toBe(2599);
+        await expectEveryBatchOnce(api.url, db.url!, outcomes, 'js-r');
       } finally {
         await nc.close();
       }

@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { expect, it } from 'vitest';
+import { apiCall } from './api-call';
 import type { OutcomeLog } from './bus-test-kit';
 import { samplesFrom } from './bus-test-kit';
 import { ADMIN_TOKEN, connected, eventually, type TestApp } from './test-app';
@@ -55,4 +57,44 @@ export function sharedBusIngestTests(bus: () => BusUnderTest): void {
     expect(await t.allSamples(cellId)).toHaveLength(1000);
     live.close();
   });
+}
+
+/**
+ * After a restart with 26 batches of 100 published (some consumed before SIGTERM, the rest while
+ * the service was down): every batch accepted exactly once, each row stored once, the twin at the
+ * last sample. Delivery is at-least-once: an ack lost under load brings a batch back, and it then
+ * answers as pure duplicates and stores nothing.
+ */
+export async function expectEveryBatchOnce(
+  apiUrl: string,
+  databaseUrl: string,
+  outcomes: OutcomeLog,
+  cellId: string,
+): Promise<void> {
+  const accepted = (list: any[]) => list.reduce((n, a) => n + (a.accepted ?? 0), 0);
+  const answers = await eventually(
+    async () => outcomes.of(cellId),
+    (list) => list.length >= 26 && accepted(list) >= 2600,
+    60_000,
+  );
+  expect(accepted(answers)).toBe(2600);
+  expect(answers.filter((a) => a.accepted === 100)).toHaveLength(26);
+  for (const a of answers)
+    expect([a.accepted, a.duplicates]).toEqual(a.accepted === 100 ? [100, 0] : [0, 100]);
+  const sql = new pg.Client({ connectionString: databaseUrl });
+  await sql.connect();
+  try {
+    const { rows } = await sql.query(
+      'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d, max(seq)::int AS hi FROM samples WHERE cell_id = $1',
+      [cellId],
+    );
+    expect(rows[0]).toEqual({ n: 2600, d: 2600, hi: 2599 });
+  } finally {
+    await sql.end();
+  }
+  const state = await eventually(
+    async () => (await apiCall(apiUrl, 'GET', `/cells/${cellId}`)).body.state as { seq: number } | null,
+    (s) => s?.seq === 2599,
+  );
+  expect(state?.seq).toBe(2599);
 }
