@@ -153,7 +153,7 @@ async function main() {
     const acks = [...ackLatencies].sort((a, b) => a - b);
 
     // 3) plain COPY into the same database, same run
-    const copyRate = await copyBaselineRowsPerSec(svc.databaseUrl, total);
+    const copyRate = await copyBaselineRowsPerSec(svc.databaseUrl, total, { cells: CELLS, runLength: BATCH });
 
     console.log(
       `\nbench:ingest — ${CELLS} cells, batches of ${BATCH}, ${total.toLocaleString()} samples, PostgreSQL server, ${cpus().length}-core machine, load average ${loadavg()[0].toFixed(1)} at the end`,

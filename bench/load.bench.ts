@@ -240,6 +240,7 @@ let phasesRun = 0;
 
 async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers: number) {
   const firstSeq = 100_000_000 * phasesRun++;
+  console.error(`[load] ${urls.length} instance(s), ${mode.kind} phase, ${SECONDS} s…`);
   // With two instances, browsers sit on the instance other than their rigs': states cross Redis.
   const live = Array.from({ length: browsers }, (_, i) =>
     child<LiveReport>({
@@ -315,7 +316,9 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
     const hz = Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS));
     const half = { hz, ...(await phase(urls, cellIds, { kind: 'paced', hz }, LIVE)) };
     clearInterval(sampler);
-    const copyRowsPerSec = Math.round(await copyBaselineRowsPerSec(svc.databaseUrl, 200_000));
+    const copyRowsPerSec = Math.round(
+      await copyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
+    );
     return {
       instances,
       max: { ...max, ofCopy: Math.round((max.samplesPerSec / copyRowsPerSec) * 100) / 100 },

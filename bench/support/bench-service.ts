@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { buildIfNeeded } from '../../scripts/build-if-needed.mjs';
 import { freePort, startApiProcess, type ApiProcess } from '../../test/support/api-process';
 
 export const BENCH_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
@@ -15,6 +16,7 @@ export interface BenchService {
  * built service as a separate process, so the bench measures what a deployment runs.
  */
 export async function startBenchService(env: Record<string, string> = {}): Promise<BenchService> {
+  buildIfNeeded();
   const adminUrl =
     process.env.BENCH_DATABASE_URL ??
     process.env.TEST_DATABASE_URL ??

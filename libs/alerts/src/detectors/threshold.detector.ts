@@ -4,7 +4,7 @@ import {
   requireNonNegative,
   requirePositiveInteger,
 } from '../alert-config.error';
-import { ignoredVerdict, numericValue, type Detector } from './detector.types';
+import { ignoredVerdict, numericValue, type Detector, type Verdict } from './detector.types';
 
 export interface ThresholdParams {
   direction: 'above' | 'below';
@@ -32,6 +32,9 @@ export function thresholdDetector(params: ThresholdParams): Detector<ThresholdSt
   const minConsecutive = requirePositiveInteger('threshold.minConsecutive', params.minConsecutive ?? 1);
   const sign = params.direction === 'above' ? 1 : -1;
 
+  const symbol = params.direction === 'above' ? '>' : '<';
+  const idle: ThresholdState = { kind: 'threshold', beyondCount: 0 };
+
   return {
     kind: 'threshold',
     init: () => ({ kind: 'threshold', beyondCount: 0 }),
@@ -42,23 +45,47 @@ export function thresholdDetector(params: ThresholdParams): Detector<ThresholdSt
       // Signed distance past the limit: positive means on the alarm side whatever the direction.
       const excess = sign * (value - threshold);
       const beyondCount = excess > 0 ? state.beyondCount + 1 : 0;
-      const firing = beyondCount >= minConsecutive;
       return {
-        state: { kind: 'threshold', beyondCount },
-        verdict: {
-          firing,
+        // States are never mutated, so the common one (inside the limit) is shared, not allocated per sample.
+        state: beyondCount === 0 ? idle : { kind: 'threshold', beyondCount },
+        verdict: new ThresholdVerdict(
           value,
-          baseline: threshold,
-          detector: 'threshold',
-          statistic: excess,
-          // Formatted only when read (an alert event): this runs per sample, and number-to-text was
-          // a visible share of live ingest's CPU profile.
-          get detail() {
-            return `${value} ${params.direction === 'above' ? '>' : '<'} ${threshold}: ${excess > 0 ? 'yes' : 'no'}`;
-          },
-          insideBand: excess <= -hysteresis,
-        },
+          threshold,
+          excess,
+          symbol,
+          beyondCount >= minConsecutive,
+          hysteresis,
+        ),
       };
     },
   };
+}
+
+/**
+ * A class, not an object literal with a getter: this runs per sample for the limit rules, and literals
+ * with accessors are slow to create. `detail` is formatted only when read (an alert event), since
+ * number-to-text was a visible share of live ingest's CPU profile.
+ */
+class ThresholdVerdict implements Verdict {
+  readonly detector = 'threshold' as const;
+  readonly baseline: number;
+  readonly statistic: number;
+  readonly insideBand: boolean;
+
+  constructor(
+    readonly value: number,
+    threshold: number,
+    excess: number,
+    private readonly symbol: string,
+    readonly firing: boolean,
+    hysteresis: number,
+  ) {
+    this.baseline = threshold;
+    this.statistic = excess;
+    this.insideBand = excess <= -hysteresis;
+  }
+
+  get detail(): string {
+    return `${this.value} ${this.symbol} ${this.baseline}: ${this.statistic > 0 ? 'yes' : 'no'}`;
+  }
 }

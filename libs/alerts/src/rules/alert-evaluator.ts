@@ -46,6 +46,8 @@ export interface AlertEvaluator {
     state: AlertEvaluatorState,
     cell: CellRef,
     observations: readonly SignalObservation[],
+    /** False when only the state and events are wanted (the live path): no verdict list is built. */
+    collectVerdicts?: boolean,
   ): EvaluationResult;
   /** Closes an open alert by hand (an acknowledged and fixed problem); no-op when none is open. */
   resolve(state: AlertEvaluatorState, ruleId: string, cellId: string, tsMs: number): EvaluationResult;
@@ -105,49 +107,49 @@ function event(
  * The alert lifecycle for one (rule, cell): at most one open alert (de-duplication); a firing verdict
  * opens one unless the cool-down since the last resolve is still running; an open alert resolves once
  * the verdicts have said "inside band" without a break for autoResolveSeconds.
+ * `entry` is the caller's own copy and is updated in place: this runs for every rule on every sample
+ * (the voltage limits), and a new entry per observation was most of live alerting's garbage.
  */
 function advance(
   compiled: CompiledRule,
   entry: RuleCellState,
   cellId: string,
   observation: SignalObservation,
-): { entry: RuleCellState; verdict: Verdict; event: AlertEvent | null } {
+): { verdict: Verdict; event: AlertEvent | null } {
   const { rule, detector } = compiled;
-  const step = detector.step(entry.detector, {
-    value: observation.value,
-    stdErr: observation.stdErr ?? null,
-    tsMs: observation.tsMs,
-    cycle: observation.cycle,
-  });
+  const step = detector.step(entry.detector, observation);
   const verdict = step.verdict;
-  const next: RuleCellState = { ...entry, detector: step.state };
-  if (verdict.ignored) return { entry: next, verdict, event: null };
+  entry.detector = step.state;
+  if (verdict.ignored) return { verdict, event: null };
 
-  if (next.open !== null) {
-    if (verdict.firing || !verdict.insideBand)
-      return { entry: { ...next, insideSinceMs: null }, verdict, event: null };
-    const insideSinceMs = next.insideSinceMs ?? observation.tsMs;
+  if (entry.open !== null) {
+    if (verdict.firing || !verdict.insideBand) {
+      entry.insideSinceMs = null;
+      return { verdict, event: null };
+    }
+    const insideSinceMs = entry.insideSinceMs ?? observation.tsMs;
     const held = observation.tsMs - insideSinceMs;
     if (rule.autoResolveSeconds !== null && held >= rule.autoResolveSeconds * 1000) {
-      return {
-        entry: { ...next, open: null, insideSinceMs: null, lastResolvedMs: observation.tsMs },
-        verdict,
-        event: event('resolve', rule, cellId, observation, verdict, next.open.openedAtMs),
-      };
+      const openedAtMs = entry.open.openedAtMs;
+      entry.open = null;
+      entry.insideSinceMs = null;
+      entry.lastResolvedMs = observation.tsMs;
+      return { verdict, event: event('resolve', rule, cellId, observation, verdict, openedAtMs) };
     }
-    return { entry: { ...next, insideSinceMs }, verdict, event: null };
+    entry.insideSinceMs = insideSinceMs;
+    return { verdict, event: null };
   }
 
-  if (!verdict.firing) return { entry: next, verdict, event: null };
+  if (!verdict.firing) return { verdict, event: null };
   const coolingDown =
-    next.lastResolvedMs !== null && observation.tsMs - next.lastResolvedMs < rule.cooldownSeconds * 1000;
-  if (coolingDown)
-    return { entry: { ...next, suppressedCount: next.suppressedCount + 1 }, verdict, event: null };
-  return {
-    entry: { ...next, open: { openedAtMs: observation.tsMs, cycle: observation.cycle }, insideSinceMs: null },
-    verdict,
-    event: event('open', rule, cellId, observation, verdict, observation.tsMs),
-  };
+    entry.lastResolvedMs !== null && observation.tsMs - entry.lastResolvedMs < rule.cooldownSeconds * 1000;
+  if (coolingDown) {
+    entry.suppressedCount += 1;
+    return { verdict, event: null };
+  }
+  entry.open = { openedAtMs: observation.tsMs, cycle: observation.cycle };
+  entry.insideSinceMs = null;
+  return { verdict, event: event('open', rule, cellId, observation, verdict, observation.tsMs) };
 }
 
 export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluator {
@@ -179,6 +181,7 @@ export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluato
     state: AlertEvaluatorState,
     cell: CellRef,
     observations: readonly SignalObservation[],
+    collectVerdicts = true,
   ): EvaluationResult {
     for (const observation of observations) {
       if (!Number.isFinite(observation.tsMs)) {
@@ -187,35 +190,36 @@ export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluato
     }
     const events: AlertEvent[] = [];
     const verdicts: RuleVerdict[] = [];
-    // Copy-on-write: the caller's state is never mutated; maps copied here are ours to update.
+    // Copy-on-write, once per call: the caller's state is never mutated; the maps and entries copied
+    // here are ours, so later observations of the same call update them in place.
     let ruleStates = state.rules;
     let ruleStatesCopied = false;
-    const cellsCopied = new Set<string>();
+    const owned = new Map<string, RuleCellState>();
     for (const observation of observations) {
-      for (const c of bySignal.get(observation.signal) ?? []) {
+      const candidates = bySignal.get(observation.signal);
+      if (candidates === undefined) continue;
+      for (const c of candidates) {
         if (!ruleCoversCell(c.rule, cell)) continue;
         const id = c.rule.id;
-        let cells = ruleStates[id];
-        const previous = cells?.[cell.cellId];
-        // A persisted entry from an older version of the rule keeps its alert but restarts the detector.
-        const entry =
-          previous === undefined
-            ? freshEntry(c)
-            : previous.configKey === c.configKey
-              ? previous
-              : { ...previous, configKey: c.configKey, detector: c.detector.init(), insideSinceMs: null };
+        let entry = owned.get(id);
+        if (entry === undefined) {
+          const previous = ruleStates[id]?.[cell.cellId];
+          // A persisted entry from an older version of the rule keeps its alert but restarts the detector.
+          entry =
+            previous === undefined
+              ? freshEntry(c)
+              : previous.configKey === c.configKey
+                ? { ...previous }
+                : { ...previous, configKey: c.configKey, detector: c.detector.init(), insideSinceMs: null };
+          if (!ruleStatesCopied) {
+            ruleStates = { ...ruleStates };
+            ruleStatesCopied = true;
+          }
+          ruleStates[id] = { ...ruleStates[id], [cell.cellId]: entry };
+          owned.set(id, entry);
+        }
         const out = advance(c, entry, cell.cellId, observation);
-        if (!ruleStatesCopied) {
-          ruleStates = { ...ruleStates };
-          ruleStatesCopied = true;
-        }
-        if (!cellsCopied.has(id)) {
-          cells = { ...cells };
-          ruleStates[id] = cells;
-          cellsCopied.add(id);
-        }
-        cells![cell.cellId] = out.entry;
-        verdicts.push({ ruleId: id, verdict: out.verdict });
+        if (collectVerdicts) verdicts.push({ ruleId: id, verdict: out.verdict });
         if (out.event !== null) events.push(out.event);
       }
     }

@@ -67,8 +67,11 @@ export interface PulseResistanceEstimate {
 
 export interface PulseResistanceStep {
   state: PulseResistanceState;
-  estimates: PulseResistanceEstimate[];
+  estimates: readonly PulseResistanceEstimate[];
 }
+
+// Almost every sample gives no estimate: one shared empty list instead of one per sample.
+const NONE: readonly PulseResistanceEstimate[] = Object.freeze([]);
 
 export interface PulseResistanceExtractor {
   init(): PulseResistanceState;
@@ -146,18 +149,18 @@ export function pulseResistanceExtractor(params: PulseResistanceParams): PulseRe
     const edge: PendingEdge = { before, first, last: first, kind };
     if (delayMs === 0) {
       const estimate = readOut(edge, first, first);
-      return { state: { prev: first, pending: null }, estimates: estimate === null ? [] : [estimate] };
+      return { state: { prev: first, pending: null }, estimates: estimate === null ? NONE : [estimate] };
     }
-    return { state: { prev: first, pending: edge }, estimates: [] };
+    return { state: { prev: first, pending: edge }, estimates: NONE };
   };
 
   return {
     init: () => ({ prev: null, pending: null }),
     step(state, sample) {
       const prev = state.prev;
-      if (prev === null) return { state: { prev: sample, pending: null }, estimates: [] };
+      if (prev === null) return { state: { prev: sample, pending: null }, estimates: NONE };
       // A repeated or out-of-order timestamp cannot be placed on the time axis; it is dropped.
-      if (!(sample.tsMs > prev.tsMs)) return { state, estimates: [] };
+      if (!(sample.tsMs > prev.tsMs)) return { state, estimates: NONE };
       const edgeKind = isEdge(prev, sample);
       const pending = state.pending;
       if (pending !== null) {
@@ -165,15 +168,15 @@ export function pulseResistanceExtractor(params: PulseResistanceParams): PulseRe
         if (edgeKind === null && !unstable) {
           if (sample.tsMs >= pending.first.tsMs + delayMs) {
             const estimate = readOut(pending, pending.last, sample);
-            return { state: { prev: sample, pending: null }, estimates: estimate === null ? [] : [estimate] };
+            return { state: { prev: sample, pending: null }, estimates: estimate === null ? NONE : [estimate] };
           }
-          return { state: { prev: sample, pending: { ...pending, last: sample } }, estimates: [] };
+          return { state: { prev: sample, pending: { ...pending, last: sample } }, estimates: NONE };
         }
         // The current moved before the read-out: this pulse gives no clean ΔV/ΔI.
-        if (edgeKind === null) return { state: { prev: sample, pending: null }, estimates: [] };
+        if (edgeKind === null) return { state: { prev: sample, pending: null }, estimates: NONE };
       }
       if (edgeKind !== null) return open(prev, sample, edgeKind);
-      return { state: { prev: sample, pending: null }, estimates: [] };
+      return { state: { prev: sample, pending: null }, estimates: NONE };
     },
   };
 }
