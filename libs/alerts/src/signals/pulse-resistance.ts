@@ -168,7 +168,10 @@ export function pulseResistanceExtractor(params: PulseResistanceParams): PulseRe
         if (edgeKind === null && !unstable) {
           if (sample.tsMs >= pending.first.tsMs + delayMs) {
             const estimate = readOut(pending, pending.last, sample);
-            return { state: { prev: sample, pending: null }, estimates: estimate === null ? NONE : [estimate] };
+            return {
+              state: { prev: sample, pending: null },
+              estimates: estimate === null ? NONE : [estimate],
+            };
           }
           return { state: { prev: sample, pending: { ...pending, last: sample } }, estimates: NONE };
         }
