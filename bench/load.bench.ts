@@ -22,6 +22,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
@@ -63,8 +64,15 @@ interface BareServerJob {
   payload: unknown;
 }
 type Job = RigJob | LiveJob | BareServerJob;
-type RigReport = { acked: number; refused: number; ackMs: number[] };
-type LiveReport = { latenciesMs: number[]; events: number; seconds: number };
+/** `lagP99Ms`: the client process's own event-loop delay — how much of a latency is the harness's. */
+type RigReport = { acked: number; refused: number; ackMs: number[]; lagP99Ms: number };
+type LiveReport = { latenciesMs: number[]; events: number; seconds: number; lagP99Ms: number };
+
+function loopLagMonitor(): { p99Ms(): number } {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  return { p99Ms: () => (h.disable(), Math.round(h.percentile(99) / 1e5) / 10) };
+}
 
 const cellRoom = (cellId: string) => `cell:${cellId}`;
 
@@ -74,7 +82,8 @@ async function runRig(job: RigJob): Promise<RigReport> {
   await new Promise<void>(
     (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
   );
-  const report: RigReport = { acked: 0, refused: 0, ackMs: [] };
+  const lag = loopLagMonitor();
+  const report: RigReport = { acked: 0, refused: 0, ackMs: [], lagP99Ms: NaN };
   const until = Date.now() + job.seconds * 1000;
   const seqs = new Map<string, number>();
   const lastTs = new Map<string, number>();
@@ -128,6 +137,7 @@ async function runRig(job: RigJob): Promise<RigReport> {
     }),
   );
   socket.close();
+  report.lagP99Ms = lag.p99Ms();
   return report;
 }
 
@@ -151,11 +161,12 @@ async function runLive(job: LiveJob): Promise<LiveReport> {
   process.send!({ ready: true });
   await new Promise<void>((r) => process.once('message', () => r()));
   measuring = true;
+  const lag = loopLagMonitor();
   const started = Date.now();
   await new Promise((r) => setTimeout(r, job.seconds * 1000));
   measuring = false;
   socket.close();
-  return { latenciesMs, events, seconds: (Date.now() - started) / 1000 };
+  return { latenciesMs, events, seconds: (Date.now() - started) / 1000, lagP99Ms: lag.p99Ms() };
 }
 
 /**
@@ -211,6 +222,33 @@ function child<T>(job: Job): Child<T> {
   });
   proc.send(job);
   return { proc, ready, done, go: () => proc.send('go') };
+}
+
+/** Sum and count of the service's own histograms, to split a phase's ack latency into wait and write. */
+async function histogramTotals(url: string): Promise<Record<string, { sum: number; count: number }>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string, suffix: string) =>
+    Number(new RegExp(`^${name}_${suffix}(?:\\{outcome="committed"\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const out: Record<string, { sum: number; count: number }> = {};
+  for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds'])
+    out[name] = { sum: read(name, 'sum'), count: read(name, 'count') };
+  return out;
+}
+
+async function meanMsDuring<T>(url: string, run: () => Promise<T>) {
+  const before = await histogramTotals(url);
+  const result = await run();
+  const after = await histogramTotals(url);
+  const mean = (name: string) =>
+    Math.round(
+      ((after[name].sum - before[name].sum) / Math.max(1, after[name].count - before[name].count)) * 10_000,
+    ) / 10;
+  return {
+    result,
+    commits: after.twin_ingest_commit_seconds.count - before.twin_ingest_commit_seconds.count,
+    writerWaitMeanMs: mean('twin_ingest_writer_wait_seconds'),
+    commitMeanMs: mean('twin_ingest_commit_seconds'),
+  };
 }
 
 async function rssMb(url: string): Promise<number> {
@@ -276,6 +314,8 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
     eventsPerSec: Math.round(liveReports.reduce((n, l) => n + l.events / l.seconds, 0)),
     p50LatencyMs: percentile(latencies, 50),
     p99LatencyMs: percentile(latencies, 99),
+    rigLagP99Ms: Math.max(...rigReports.map((r) => r.lagP99Ms)),
+    browserLagP99Ms: Math.max(...liveReports.map((l) => l.lagP99Ms)),
   };
 }
 
@@ -314,7 +354,14 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
       if (now) rssMax = rssMax.map((m, i) => Math.max(m, now[i]));
     }, 1000);
     const hz = Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS));
-    const half = { hz, ...(await phase(urls, cellIds, { kind: 'paced', hz }, LIVE)) };
+    const paced = await meanMsDuring(urls[0], () => phase(urls, cellIds, { kind: 'paced', hz }, LIVE));
+    const half = {
+      hz,
+      ...paced.result,
+      commitsPerSec: Math.round(paced.commits / SECONDS),
+      writerWaitMeanMs: paced.writerWaitMeanMs,
+      commitMeanMs: paced.commitMeanMs,
+    };
     clearInterval(sampler);
     const copyRowsPerSec = Math.round(
       await copyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),

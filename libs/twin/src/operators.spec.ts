@@ -1,7 +1,7 @@
-import { Subject } from 'rxjs';
+import { map, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { batchByWeight, processInBatches, throttleLatestPerKey } from './operators';
+import { batchByWeight, processInBatches, rateLimitLatestPerKey } from './operators';
 
 describe('batchByWeight', () => {
   it('flushes on weight and on time', () => {
@@ -27,24 +27,52 @@ describe('batchByWeight', () => {
   });
 });
 
-describe('throttleLatestPerKey', () => {
-  it('emits leading and the newest trailing item per key, keys independent', () => {
+describe('rateLimitLatestPerKey', () => {
+  const x = (v: number) => ({ k: 'x', v });
+  const y = (v: number) => ({ k: 'y', v });
+
+  it('passes a burst at once, then one per token with the newest waiting item; keys independent', () => {
     const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
     scheduler.run(({ cold, expectObservable }) => {
-      const src = cold('abcd 20ms e', {
-        a: { k: 'x', v: 1 },
-        b: { k: 'y', v: 1 },
-        c: { k: 'x', v: 2 },
-        d: { k: 'x', v: 3 },
-        e: { k: 'x', v: 4 },
-      });
-      expectObservable(src.pipe(throttleLatestPerKey((i) => i.k, 10, scheduler))).toBe('ab 8ms d 13ms e', {
-        a: { k: 'x', v: 1 },
-        b: { k: 'y', v: 1 },
-        d: { k: 'x', v: 3 },
-        e: { k: 'x', v: 4 },
-      });
+      // 100/s = a token every 10 ms, burst 2: a and c spend the two tokens, d waits and is replaced by e.
+      const src = cold('abcde 30ms f', { a: x(1), b: y(1), c: x(2), d: x(3), e: x(4), f: x(5) });
+      expectObservable(src.pipe(rateLimitLatestPerKey((i) => i.k, 100, 2, scheduler))).toBe(
+        'abc 7ms e 24ms f',
+        { a: x(1), b: y(1), c: x(2), e: x(4), f: x(5) },
+      );
     });
+  });
+
+  it('does not delay a stream at the limit rate whose arrivals jitter', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold, expectObservable }) => {
+      // 100/s on average, but the gaps are 14, 6, 14, 6 ms: a fixed 10 ms window would hold back b and d.
+      const src = cold('a 13ms b 5ms c 13ms d 5ms e', { a: x(1), b: x(2), c: x(3), d: x(4), e: x(5) });
+      expectObservable(src.pipe(rateLimitLatestPerKey((i) => i.k, 100, 2, scheduler))).toBe(
+        'a 13ms b 5ms c 13ms d 5ms e',
+        { a: x(1), b: x(2), c: x(3), d: x(4), e: x(5) },
+      );
+    });
+  });
+
+  it('holds a sustained faster stream to the limit, always ending on the newest item', () => {
+    const out: { v: number; atMs: number }[] = [];
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold }) => {
+      // An item every ms for 100 ms into a 100/s, burst-2 limiter: 2 + 10 out, the last being v = 100.
+      const marbles = Array.from({ length: 100 }, () => 'a').join('') + '|';
+      let n = 0;
+      cold(marbles, { a: 0 })
+        .pipe(
+          map(() => x(++n)),
+          rateLimitLatestPerKey((i) => i.k, 100, 2, scheduler),
+        )
+        .subscribe((i) => out.push({ v: i.v, atMs: scheduler.now() }));
+    });
+    expect(out.length).toBeGreaterThanOrEqual(11);
+    expect(out.length).toBeLessThanOrEqual(13);
+    expect(out.at(-1)!.v).toBe(100);
+    for (let i = 2; i < out.length - 1; i++) expect(out[i].atMs - out[i - 1].atMs).toBeGreaterThanOrEqual(9);
   });
 });
 

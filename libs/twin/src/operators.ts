@@ -1,11 +1,9 @@
 import {
   asyncScheduler,
-  groupBy,
-  mergeMap,
   Observable,
-  throttleTime,
   type OperatorFunction,
   type SchedulerLike,
+  type Subscription,
 } from 'rxjs';
 
 /**
@@ -55,20 +53,89 @@ export function batchByWeight<T>(
     });
 }
 
+interface KeyBucket<T> {
+  tokens: number;
+  refilledAtMs: number;
+  pending: T | null;
+  hasPending: boolean;
+  timer: Subscription | null;
+}
+
 /**
- * At most one item per key per window, leading and trailing: the first state goes out at once and
- * the newest one always arrives at the end of the window, never a backlog (issue #3 live contract).
+ * At most `perSecond` items per key on average, in bursts of up to `burst`: a token bucket per key
+ * (the generic cell rate algorithm's burst tolerance, ITU-T I.371). An item with a token to spend
+ * goes out at once; one without waits for the next token, and a newer item of the same key replaces
+ * it, so the newest state always arrives and never a backlog (issue #3 live contract). Unlike a fixed
+ * window, a stream at the limit rate with jitter — a late state, then an early one — is not delayed.
+ * On completion any waiting items go out at once.
  */
-export function throttleLatestPerKey<T>(
+export function rateLimitLatestPerKey<T>(
   keyOf: (item: T) => string,
-  windowMs: number,
+  perSecond: number,
+  burst: number,
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<T, T> {
+  const msPerToken = 1000 / perSecond;
   return (source) =>
-    source.pipe(
-      groupBy(keyOf),
-      mergeMap((group) => group.pipe(throttleTime(windowMs, scheduler, { leading: true, trailing: true }))),
-    );
+    new Observable<T>((subscriber) => {
+      const buckets = new Map<string, KeyBucket<T>>();
+      const refill = (b: KeyBucket<T>): void => {
+        const now = scheduler.now();
+        b.tokens = Math.min(burst, b.tokens + (now - b.refilledAtMs) / msPerToken);
+        b.refilledAtMs = now;
+      };
+      const release = (b: KeyBucket<T>): void => {
+        b.timer = null;
+        refill(b);
+        const item = b.pending as T;
+        b.pending = null;
+        b.hasPending = false;
+        b.tokens -= 1;
+        subscriber.next(item);
+      };
+      const sub = source.subscribe({
+        next: (item) => {
+          const key = keyOf(item);
+          let b = buckets.get(key);
+          if (b === undefined) {
+            b = {
+              tokens: burst,
+              refilledAtMs: scheduler.now(),
+              pending: null,
+              hasPending: false,
+              timer: null,
+            };
+            buckets.set(key, b);
+          }
+          if (b.hasPending) {
+            b.pending = item;
+            return;
+          }
+          refill(b);
+          if (b.tokens >= 1) {
+            b.tokens -= 1;
+            subscriber.next(item);
+            return;
+          }
+          b.pending = item;
+          b.hasPending = true;
+          const bucket = b;
+          b.timer = scheduler.schedule(() => release(bucket), (1 - b.tokens) * msPerToken);
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          for (const b of buckets.values()) {
+            b.timer?.unsubscribe();
+            if (b.hasPending) release(b);
+          }
+          subscriber.complete();
+        },
+      });
+      return () => {
+        for (const b of buckets.values()) b.timer?.unsubscribe();
+        sub.unsubscribe();
+      };
+    });
 }
 
 /**

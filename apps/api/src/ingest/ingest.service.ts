@@ -10,7 +10,7 @@ import { TwinService } from '../twin/twin.service';
 
 /** What became of one written batch or one twin step; the ops module turns these into metrics. */
 export type IngestEvent =
-  | { kind: 'commit'; rows: number; inserted: number; seconds: number }
+  | { kind: 'commit'; rows: number; inserted: number; seconds: number; waitedSeconds: number }
   | { kind: 'failed'; rows: number; seconds: number }
   | { kind: 'twin'; cellId: string; samples: number; seconds: number };
 
@@ -23,6 +23,8 @@ type Committed = { byCell: Map<string, SamplePoint[]>; commitStamp: number };
 interface IngestJob {
   cellId: string;
   samples: SamplePoint[];
+  /** performance.now() at submit: the wait for a writer is part of every ack's latency. */
+  arrivedAtMs: number;
   resolve(result: { accepted: number; duplicates: number }): void;
   reject(error: Error): void;
 }
@@ -101,7 +103,9 @@ export class IngestService implements OnModuleDestroy {
       );
     }
     this.pendingRows += samples.length;
-    return new Promise((resolve, reject) => this.jobs$.next({ cellId, samples, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.jobs$.next({ cellId, samples, arrivedAtMs: performance.now(), resolve, reject }),
+    );
   }
 
   private nextTag = 0;
@@ -139,13 +143,14 @@ export class IngestService implements OnModuleDestroy {
     });
     const total = batch.reduce((n, j) => n + j.samples.length, 0);
     const startedMs = performance.now();
+    const waitedSeconds = (startedMs - batch[0].arrivedAtMs) / 1000;
     try {
       // Free cells become ours before the write, so the insert can tell who steps their twins.
       await this.ownership.acquire(new Set(batch.map((j) => j.cellId)));
       const inserted = await this.samples.insertBatch(rows, this.ownership.instanceId);
       const commitStamp = this.twin.noteCommit();
       const seconds = (performance.now() - startedMs) / 1000;
-      this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds });
+      this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds, waitedSeconds });
       const accepted = new Array<number>(batch.length).fill(0);
       const insertedKeys = new Set<string>();
       for (const r of inserted) {

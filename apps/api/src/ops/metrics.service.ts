@@ -21,6 +21,7 @@ export class MetricsService implements OnModuleDestroy {
   readonly ingestRows: Counter<'result'>;
   readonly rejectedSamples: Counter;
   readonly commitSeconds: Histogram<'outcome'>;
+  readonly writerWaitSeconds: Histogram;
   readonly modelStepSeconds: Histogram;
   readonly modelSamples: Counter;
   readonly liveEvents: Counter<'event'>;
@@ -52,6 +53,12 @@ export class MetricsService implements OnModuleDestroy {
       help: 'Time to write one batch (one multi-row statement), by outcome.',
       labelNames: ['outcome'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.writerWaitSeconds = new Histogram({
+      name: 'twin_ingest_writer_wait_seconds',
+      help: 'Time the oldest request of a committed batch waited for a free writer.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
     this.modelStepSeconds = new Histogram({
@@ -157,6 +164,7 @@ export class MetricsService implements OnModuleDestroy {
           this.ingestRows.inc({ result: 'inserted' }, e.inserted);
           this.ingestRows.inc({ result: 'duplicate' }, e.rows - e.inserted);
           this.commitSeconds.observe({ outcome: 'committed' }, e.seconds);
+          this.writerWaitSeconds.observe(e.waitedSeconds);
         } else if (e.kind === 'failed') {
           this.ingestRows.inc({ result: 'failed' }, e.rows);
           this.commitSeconds.observe({ outcome: 'failed' }, e.seconds);

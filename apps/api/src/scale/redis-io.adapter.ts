@@ -2,6 +2,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
+import { coalesceWebSocketWrites, type EngineServer } from './coalesce-ws-writes';
 import { loadScaleConfig } from './scale-config';
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -69,6 +70,7 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: IoServerOptions): IoServer {
     const server = super.createIOServer(port, options);
+    coalesceWebSocketWrites(server.engine as unknown as EngineServer);
     if (this.adapterFactory) server.adapter(this.adapterFactory);
     return server;
   }
