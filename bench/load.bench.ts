@@ -1,8 +1,9 @@
 /**
  * npm run bench:load — rigs and browsers as separate processes against one and two instances.
  * Per scenario, three phases:
- *  1. max: every cell keeps one batch of MAX_BATCH samples in flight (closed loop); committed
- *     samples/s against plain COPY into the same database in the same run.
+ *  1. max: every cell keeps IN_FLIGHT batches of MAX_BATCH samples in flight (closed loop);
+ *     committed samples/s against plain COPY of the same rows into a table like `samples`, in the
+ *     same database and run, measured just before while the machine is quiet.
  *  2. half: the same cells paced at half that rate, a batch per cell every PACED_BATCH_MS; p50/p99
  *     of sample → browser (the newest sample's ts is stamped at send; the browser process reads the
  *     same clock) and server RSS.
@@ -15,8 +16,9 @@
  * resent after its retry hint and counted.
  *
  * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_FANOUT_LIVE (4), BENCH_SECONDS per
- * phase (10), BENCH_INSTANCES=1 to skip the two-instance scenario, BENCH_API_ENV (JSON) for
- * service settings, BENCH_SKIP_FANOUT=1 to run only the ingest phases.
+ * phase (10), BENCH_IN_FLIGHT batches per cell in the max phase (2), BENCH_INSTANCES=1 to skip the
+ * two-instance scenario, BENCH_API_ENV (JSON) for service settings, BENCH_SKIP_FANOUT=1 to run only
+ * the ingest phases.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,6 +37,8 @@ const LIVE = Number(process.env.BENCH_LIVE ?? 2);
 const FANOUT_LIVE = Number(process.env.BENCH_FANOUT_LIVE ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_BATCH = 200;
+/** Batches per cell awaiting their ack in the max phase (a rig that streams on while the last batch commits). */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
 const PACED_BATCH_MS = 100;
 
 type RigMode = { kind: 'max'; batch: number } | { kind: 'paced'; hz: number };
@@ -120,7 +124,12 @@ async function runRig(job: RigJob): Promise<RigReport> {
   await Promise.all(
     job.cells.map(async (cellId, i) => {
       if (mode.kind === 'max') {
-        while (Date.now() < until) await sendUntilAcked(cellId, nextSamples(cellId, mode.batch));
+        // IN_FLIGHT senders per cell: the next batch leaves while the previous one awaits its ack.
+        await Promise.all(
+          Array.from({ length: IN_FLIGHT }, async () => {
+            while (Date.now() < until) await sendUntilAcked(cellId, nextSamples(cellId, mode.batch));
+          }),
+        );
         return;
       }
       // Paced: the cells of a rig are spread over the interval so batches do not all leave at once.
@@ -346,6 +355,9 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
       const result = await phase(urls, cellIds, { kind: 'max', batch: 1 }, FANOUT_LIVE);
       return { instances, fanOut: result };
     }
+    const copyRowsPerSec = Math.round(
+      await copyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
+    );
     const max = await phase(urls, cellIds, { kind: 'max', batch: MAX_BATCH }, LIVE);
     const rssBefore = await Promise.all(urls.map(rssMb));
     let rssMax = rssBefore.map(() => 0);
@@ -363,9 +375,6 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
       commitMeanMs: paced.commitMeanMs,
     };
     clearInterval(sampler);
-    const copyRowsPerSec = Math.round(
-      await copyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
-    );
     return {
       instances,
       max: { ...max, ofCopy: Math.round((max.samplesPerSec / copyRowsPerSec) * 100) / 100 },

@@ -24,9 +24,10 @@ async function rig(coalesce: boolean, transports: ('websocket' | 'polling')[]): 
       const candidate = socket.transport.socket?._socket;
       if (!candidate || candidate === tcp) return;
       tcp = candidate;
-      for (const method of ['_write', '_writev'] as const) {
-        const original = candidate[method].bind(candidate) as (...a: unknown[]) => void;
-        (candidate as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const paths = candidate as unknown as Record<string, (...a: unknown[]) => void>;
+      for (const method of ['_write', '_writev']) {
+        const original = paths[method].bind(candidate);
+        paths[method] = (...args: unknown[]) => {
           writes += 1;
           original(...args);
         };
