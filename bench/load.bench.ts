@@ -29,7 +29,7 @@ import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
 import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
-import { copyBaselineRowsPerSec } from './support/copy-baseline';
+import { medianCopyBaselineRowsPerSec } from './support/copy-baseline';
 
 const CELLS = Number(process.env.BENCH_CELLS ?? 200);
 const RIGS = Number(process.env.BENCH_RIGS ?? 4);
@@ -356,7 +356,7 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
       return { instances, fanOut: result };
     }
     const copyRowsPerSec = Math.round(
-      await copyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
+      await medianCopyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
     );
     const max = await phase(urls, cellIds, { kind: 'max', batch: MAX_BATCH }, LIVE);
     const rssBefore = await Promise.all(urls.map(rssMb));

@@ -59,3 +59,15 @@ export async function copyBaselineRowsPerSec(
     await client.end();
   }
 }
+
+/** The median of `runs` baselines: one COPY can land on a checkpoint and read half its usual rate. */
+export async function medianCopyBaselineRowsPerSec(
+  databaseUrl: string,
+  rows: number,
+  shape: CopyBaselineShape,
+  runs = 3,
+): Promise<number> {
+  const rates: number[] = [];
+  for (let i = 0; i < runs; i++) rates.push(await copyBaselineRowsPerSec(databaseUrl, rows, shape));
+  return rates.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}

@@ -132,12 +132,14 @@ export class IngestService implements OnModuleDestroy {
   private async write(batch: IngestJob[], tag: number): Promise<void> {
     let handed = false;
     const rows: SampleToWrite[] = [];
-    const owner = new Map<string, number>();
+    /** Per cell, seq → the job its row came from; a seq twice in the batch is written once. */
+    const jobOf = new Map<string, Map<number, number>>();
     batch.forEach((job, jobIndex) => {
+      let seqs = jobOf.get(job.cellId);
+      if (!seqs) jobOf.set(job.cellId, (seqs = new Map()));
       for (const sample of job.samples) {
-        const key = `${job.cellId}\u0000${sample.seq}`;
-        if (owner.has(key)) continue;
-        owner.set(key, jobIndex);
+        if (seqs.has(sample.seq)) continue;
+        seqs.set(sample.seq, jobIndex);
         rows.push({ cellId: job.cellId, sample });
       }
     });
@@ -146,28 +148,34 @@ export class IngestService implements OnModuleDestroy {
     const waitedSeconds = (startedMs - batch[0].arrivedAtMs) / 1000;
     try {
       // Free cells become ours before the write, so the insert can tell who steps their twins.
-      await this.ownership.acquire(new Set(batch.map((j) => j.cellId)));
+      await this.ownership.acquire(new Set(jobOf.keys()));
       const inserted = await this.samples.insertBatch(rows, this.ownership.instanceId);
       const commitStamp = this.twin.noteCommit();
       const seconds = (performance.now() - startedMs) / 1000;
       this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds, waitedSeconds });
       const accepted = new Array<number>(batch.length).fill(0);
-      const insertedKeys = new Set<string>();
+      // Cells another instance owns are stepped there, from twin_pending.
+      const pendingCells = new Set<string>();
+      // Usually every row is new; only otherwise is it worth remembering which ones were.
+      const newSeqs = inserted.length === rows.length ? null : new Map<string, Set<number>>();
       for (const r of inserted) {
-        const key = `${r.cell_id}\u0000${r.seq}`;
-        // Cells another instance owns are stepped there, from twin_pending.
-        if (!r.pending) insertedKeys.add(key);
-        accepted[owner.get(key)!] += 1;
+        accepted[jobOf.get(r.cell_id)!.get(r.seq)!] += 1;
+        if (r.pending) pendingCells.add(r.cell_id);
+        if (newSeqs) {
+          let seqs = newSeqs.get(r.cell_id);
+          if (!seqs) newSeqs.set(r.cell_id, (seqs = new Set()));
+          seqs.add(r.seq);
+        }
       }
       batch.forEach((job, i) =>
         job.resolve({ accepted: accepted[i], duplicates: job.samples.length - accepted[i] }),
       );
       const byCell = new Map<string, SamplePoint[]>();
-      for (const row of rows) {
-        if (!insertedKeys.has(`${row.cellId}\u0000${row.sample.seq}`)) continue;
-        let list = byCell.get(row.cellId);
-        if (!list) byCell.set(row.cellId, (list = []));
-        list.push(row.sample);
+      for (const { cellId, sample } of rows) {
+        if (pendingCells.has(cellId) || (newSeqs && !newSeqs.get(cellId)?.has(sample.seq))) continue;
+        let list = byCell.get(cellId);
+        if (!list) byCell.set(cellId, (list = []));
+        list.push(sample);
       }
       handed = true;
       this.handOver(tag, { byCell, commitStamp });
