@@ -26,11 +26,17 @@ export interface ApiProcess {
 export async function startApiProcess(env: Record<string, string>, port: number): Promise<ApiProcess> {
   // API_NODE_ARGS lets a benchmark run the service under e.g. --cpu-prof without touching the code.
   const nodeArgs = process.env.API_NODE_ARGS ? process.env.API_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, resolve(REPO_ROOT, 'dist', 'api.mjs')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // The same V8 flags as `npm start` and the image (docs/deploy.md › Node flags).
+  const serviceFlags = ['--max-semi-space-size=64'];
+  const child = spawn(
+    process.execPath,
+    [...serviceFlags, ...nodeArgs, resolve(REPO_ROOT, 'dist', 'api.mjs')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
