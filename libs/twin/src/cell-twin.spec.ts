@@ -1,6 +1,6 @@
 import type { SamplePoint } from '@twin/contracts';
 import { describe, expect, it } from 'vitest';
-import { stepCellTwin, type CellTwinState, type TwinModelPlugin } from './cell-twin';
+import { spreadIndex, stepCellTwin, type CellTwinState, type TwinModelPlugin } from './cell-twin';
 import { summarizeCycle } from './cycle-tracker';
 
 const config = { cellId: 'c1', nominalCapacityAh: 0.005, initialSoc: 0.2 };
@@ -117,5 +117,23 @@ describe('model plugin', () => {
     );
     expect(state.outputs).toEqual({ doubledSoc: 0.4, n: 2 });
     expect(state.model).toEqual({ n: 2 });
+  });
+});
+
+describe('spreadIndex', () => {
+  it('spreads the states before a batch’s newest evenly, distinct and before the newest', () => {
+    const pick = (count: number, n: number) =>
+      Array.from({ length: count }, (_, j) => spreadIndex(j, count, n));
+    expect(pick(2, 10)).toEqual([2, 6]);
+    expect(pick(2, 3)).toEqual([0, 1]);
+    expect(pick(1, 2)).toEqual([0]);
+    for (const n of [2, 5, 17, 200]) {
+      for (let count = 1; count < n; count++) {
+        const idx = pick(count, n);
+        expect(idx[0]).toBeGreaterThanOrEqual(0);
+        expect(idx.at(-1)).toBeLessThan(n - 1);
+        for (let k = 1; k < idx.length; k++) expect(idx[k]).toBeGreaterThan(idx[k - 1]);
+      }
+    }
   });
 });

@@ -127,3 +127,11 @@ export function twinPayload(cellId: string, state: CellTwinState): TwinStatePayl
     ...state.outputs,
   };
 }
+
+/**
+ * The j-th (from 0) of `count` sample indices spread evenly over a batch of n, all before its
+ * newest (n − 1), for the live states sent ahead of a batch's newest; count ≤ n − 1.
+ */
+export function spreadIndex(j: number, count: number, n: number): number {
+  return Math.round(((j + 1) * n) / (count + 1)) - 1;
+}

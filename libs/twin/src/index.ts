@@ -2,3 +2,4 @@ export * from './coulomb-counting';
 export * from './cycle-tracker';
 export * from './cell-twin';
 export * from './operators';
+export * from './token-buckets';

@@ -2,6 +2,7 @@ import { map, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { batchByWeight, processInBatches, rateLimitLatestPerKey } from './operators';
+import { TokenBuckets } from './token-buckets';
 
 describe('batchByWeight', () => {
   it('flushes on weight and on time', () => {
@@ -36,7 +37,7 @@ describe('rateLimitLatestPerKey', () => {
     scheduler.run(({ cold, expectObservable }) => {
       // 100/s = a token every 10 ms, burst 2: a and c spend the two tokens, d waits and is replaced by e.
       const src = cold('abcde 30ms f', { a: x(1), b: y(1), c: x(2), d: x(3), e: x(4), f: x(5) });
-      expectObservable(src.pipe(rateLimitLatestPerKey((i) => i.k, 100, 2, scheduler))).toBe(
+      expectObservable(src.pipe(rateLimitLatestPerKey((i) => i.k, new TokenBuckets(100, 2), scheduler))).toBe(
         'abc 7ms e 24ms f',
         { a: x(1), b: y(1), c: x(2), e: x(4), f: x(5) },
       );
@@ -48,7 +49,7 @@ describe('rateLimitLatestPerKey', () => {
     scheduler.run(({ cold, expectObservable }) => {
       // 100/s on average, but the gaps are 14, 6, 14, 6 ms: a fixed 10 ms window would hold back b and d.
       const src = cold('a 13ms b 5ms c 13ms d 5ms e', { a: x(1), b: x(2), c: x(3), d: x(4), e: x(5) });
-      expectObservable(src.pipe(rateLimitLatestPerKey((i) => i.k, 100, 2, scheduler))).toBe(
+      expectObservable(src.pipe(rateLimitLatestPerKey((i) => i.k, new TokenBuckets(100, 2), scheduler))).toBe(
         'a 13ms b 5ms c 13ms d 5ms e',
         { a: x(1), b: x(2), c: x(3), d: x(4), e: x(5) },
       );
@@ -65,7 +66,7 @@ describe('rateLimitLatestPerKey', () => {
       cold(marbles, { a: 0 })
         .pipe(
           map(() => x(++n)),
-          rateLimitLatestPerKey((i) => i.k, 100, 2, scheduler),
+          rateLimitLatestPerKey((i) => i.k, new TokenBuckets(100, 2), scheduler),
         )
         .subscribe((i) => out.push({ v: i.v, atMs: scheduler.now() }));
     });

@@ -5,6 +5,7 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import type { TokenBuckets } from './token-buckets';
 
 /**
  * Collects items into batches bounded by total weight (rows) and by time since the batch's first
@@ -53,86 +54,64 @@ export function batchByWeight<T>(
     });
 }
 
-interface KeyBucket<T> {
-  tokens: number;
-  refilledAtMs: number;
-  pending: T | null;
-  hasPending: boolean;
-  timer: Subscription | null;
+interface Waiting<T> {
+  item: T;
+  timer: Subscription;
 }
 
 /**
- * At most `perSecond` items per key on average, in bursts of up to `burst`: a token bucket per key
- * (the generic cell rate algorithm's burst tolerance, ITU-T I.371). An item with a token to spend
- * goes out at once; one without waits for the next token, and a newer item of the same key replaces
- * it, so the newest state always arrives and never a backlog (issue #3 live contract). Unlike a fixed
- * window, a stream at the limit rate with jitter — a late state, then an early one — is not delayed.
- * On completion any waiting items go out at once.
+ * At most `buckets.perSecond` items per key on average, in bursts of up to `buckets.burst` (see
+ * TokenBuckets). An item with a token to spend goes out at once; one without waits for the next
+ * token, and a newer item of the same key replaces it, so the newest state always arrives and never
+ * a backlog (issue #3 live contract). Unlike a fixed window, a stream at the limit rate with jitter —
+ * a late state, then an early one — is not delayed. The buckets can be shared with a producer that
+ * asks how much room a key has before making items. On completion waiting items go out at once.
  */
 export function rateLimitLatestPerKey<T>(
   keyOf: (item: T) => string,
-  perSecond: number,
-  burst: number,
+  buckets: TokenBuckets,
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<T, T> {
-  const msPerToken = 1000 / perSecond;
   return (source) =>
     new Observable<T>((subscriber) => {
-      const buckets = new Map<string, KeyBucket<T>>();
-      const refill = (b: KeyBucket<T>): void => {
-        const now = scheduler.now();
-        b.tokens = Math.min(burst, b.tokens + (now - b.refilledAtMs) / msPerToken);
-        b.refilledAtMs = now;
-      };
-      const release = (b: KeyBucket<T>): void => {
-        b.timer = null;
-        refill(b);
-        const item = b.pending as T;
-        b.pending = null;
-        b.hasPending = false;
-        b.tokens -= 1;
-        subscriber.next(item);
+      const waiting = new Map<string, Waiting<T>>();
+      const release = (key: string): void => {
+        const w = waiting.get(key);
+        if (!w) return;
+        if (!buckets.take(key, scheduler.now())) {
+          w.timer = scheduler.schedule(() => release(key), buckets.msUntilToken(key, scheduler.now()));
+          return;
+        }
+        waiting.delete(key);
+        subscriber.next(w.item);
       };
       const sub = source.subscribe({
         next: (item) => {
           const key = keyOf(item);
-          let b = buckets.get(key);
-          if (b === undefined) {
-            b = {
-              tokens: burst,
-              refilledAtMs: scheduler.now(),
-              pending: null,
-              hasPending: false,
-              timer: null,
-            };
-            buckets.set(key, b);
-          }
-          if (b.hasPending) {
-            b.pending = item;
+          const w = waiting.get(key);
+          if (w) {
+            w.item = item;
             return;
           }
-          refill(b);
-          if (b.tokens >= 1) {
-            b.tokens -= 1;
+          if (buckets.take(key, scheduler.now())) {
             subscriber.next(item);
             return;
           }
-          b.pending = item;
-          b.hasPending = true;
-          const bucket = b;
-          b.timer = scheduler.schedule(() => release(bucket), (1 - b.tokens) * msPerToken);
+          const timer = scheduler.schedule(() => release(key), buckets.msUntilToken(key, scheduler.now()));
+          waiting.set(key, { item, timer });
         },
         error: (err) => subscriber.error(err),
         complete: () => {
-          for (const b of buckets.values()) {
-            b.timer?.unsubscribe();
-            if (b.hasPending) release(b);
+          for (const w of waiting.values()) {
+            w.timer.unsubscribe();
+            subscriber.next(w.item);
           }
+          waiting.clear();
           subscriber.complete();
         },
       });
       return () => {
-        for (const b of buckets.values()) b.timer?.unsubscribe();
+        for (const w of waiting.values()) w.timer.unsubscribe();
         sub.unsubscribe();
       };
     });

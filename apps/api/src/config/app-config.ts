@@ -10,6 +10,8 @@ export interface AppConfig {
   adminToken: string | null;
   /** Live `twin` emissions per cell per second (issue #3: at most 10 by default). */
   liveMaxPerSecond: number;
+  /** Twin states a cell may send at once before LIVE_MAX_PER_SECOND applies. */
+  liveBurst: number;
   ingestBatchMaxRows: number;
   ingestBatchMaxWaitMs: number;
   /** Batch statements in flight at once (the twin still sees them in order). */
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(env.DATA_DIR ?? './data'),
     adminToken: env.ADMIN_TOKEN || null,
     liveMaxPerSecond: int(env, 'LIVE_MAX_PER_SECOND', 10, problems, 1),
+    liveBurst: int(env, 'LIVE_BURST', 3, problems, 1),
     ingestBatchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 5000, problems, 1),
     ingestBatchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 5, problems, 0),
     ingestWriters: int(env, 'INGEST_WRITERS', 2, problems, 1),

@@ -9,6 +9,7 @@ import type { CellConfig, CycleSummary, SamplePoint, TwinStatePayload } from '@t
 import {
   stepCellTwin,
   summarizeCycle,
+  spreadIndex,
   twinPayload,
   type CellTwinConfig,
   type CellTwinState,
@@ -56,6 +57,11 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   private persisting: Promise<void> = Promise.resolve();
   private lostSubscription: Subscription | null = null;
   readonly states$ = new Subject<TwinStatePayload>();
+  /**
+   * How many states before a batch's newest the live view of a cell has room for right now (set by
+   * LiveEmitterService from its rate limit); payloads are only built for those.
+   */
+  private liveRoom: (cellId: string) => number = () => 0;
   /** Every sample stepped in order, with the state after the last one (signal extractors listen here). */
   readonly applied$ = new Subject<{
     cellId: string;
@@ -102,6 +108,10 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     this.states$.complete();
     this.applied$.complete();
     this.cycleClosed$.complete();
+  }
+
+  setLiveRoom(room: (cellId: string) => number): void {
+    this.liveRoom = room;
   }
 
   /**
@@ -173,7 +183,16 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     if (recomputed) {
       await this.recompute(rt, sorted[0].seq, closed);
     } else {
-      for (const sample of sorted) this.step(rt, sample, closed);
+      // States before the newest, as many as the live view has room for, spread evenly over the
+      // batch: a batch holding a second of samples reaches the browser as more than one point.
+      const extra = Math.max(0, Math.min(sorted.length - 1, this.liveRoom(cellId)));
+      for (let i = 0, j = 0; i < sorted.length; i++) {
+        this.step(rt, sorted[i], closed);
+        if (j < extra && i === spreadIndex(j, extra, sorted.length) && rt.state) {
+          this.states$.next(twinPayload(cellId, rt.state));
+          j += 1;
+        }
+      }
     }
     for (const cycle of closed) this.unsavedCycles.push({ cellId, cycle });
     if (rt.state) this.applied$.next({ cellId, samples: sorted, state: rt.state, recomputed });
