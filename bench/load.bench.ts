@@ -13,6 +13,7 @@
  *     events delivered per second summed over the browsers, against a bare socket.io server
  *     pushing the same payload to the same number of browser processes as fast as it can
  *     (measured once per run).
+ * Latencies and acks of each phase's first second (WARMUP_MS) are left out of the percentiles.
  * With two instances the rigs and browsers are spread over both and states cross Redis (a
  * redis-server is started for the run). A refused batch (503 / UNAVAILABLE: backpressure) is
  * resent after its retry hint and counted.
@@ -23,7 +24,8 @@
  * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -42,6 +44,8 @@ const MAX_BATCH = 200;
 /** Batches per cell awaiting their ack in the max phase (a rig that streams on while the last batch commits). */
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
 const PACED_BATCH_MS = 100;
+/** Latencies and ack times of a phase's first second (processes starting, code warming) are not kept. */
+const WARMUP_MS = 1000;
 /** Samples per rig batch in the fan-out phase; each one's twin state is pushed. */
 const FANOUT_BATCH = Number(process.env.BENCH_FANOUT_BATCH ?? 20);
 
@@ -92,7 +96,8 @@ async function runRig(job: RigJob): Promise<RigReport> {
   );
   const lag = loopLagMonitor();
   const report: RigReport = { acked: 0, refused: 0, ackMs: [], lagP99Ms: NaN };
-  const until = Date.now() + job.seconds * 1000;
+  const startedAt = Date.now();
+  const until = startedAt + job.seconds * 1000;
   const seqs = new Map<string, number>();
   const lastTs = new Map<string, number>();
   const nextSamples = (cellId: string, n: number) => {
@@ -114,7 +119,7 @@ async function runRig(job: RigJob): Promise<RigReport> {
         const sentMs = Date.now();
         const ack = await socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
         if (!ack.error) {
-          report.ackMs.push(Date.now() - sentMs);
+          if (sentMs - startedAt >= WARMUP_MS) report.ackMs.push(Date.now() - sentMs);
           return void (report.acked += ack.accepted ?? 0);
         }
         report.refused += 1;
@@ -163,10 +168,16 @@ async function runLive(job: LiveJob): Promise<LiveReport> {
   const latenciesMs: number[] = [];
   let events = 0;
   let measuring = false;
-  const onTwin = (state: { ts: string }) => {
+  let firstEventAt = 0;
+  // BENCH_TRACE_DIR: every event's arrival time and age, to see whether slow ones cluster in time.
+  const trace = process.env.BENCH_TRACE_DIR ? ([] as string[]) : null;
+  const onTwin = (state: { ts: string; cellId: string }) => {
     if (!measuring) return;
     events += 1;
-    latenciesMs.push(Date.now() - Date.parse(state.ts));
+    const now = Date.now();
+    firstEventAt ||= now;
+    if (now - firstEventAt >= WARMUP_MS) latenciesMs.push(now - Date.parse(state.ts));
+    trace?.push(`${now} ${now - Date.parse(state.ts)} ${state.cellId}`);
   };
   socket.on('twin', onTwin);
   socket.on('bare', onTwin);
@@ -179,6 +190,7 @@ async function runLive(job: LiveJob): Promise<LiveReport> {
   await new Promise((r) => setTimeout(r, job.seconds * 1000));
   measuring = false;
   socket.close();
+  if (trace) writeFileSync(join(process.env.BENCH_TRACE_DIR!, `live-${process.pid}.txt`), trace.join('\n'));
   return { latenciesMs, events, seconds: (Date.now() - started) / 1000, lagP99Ms: lag.p99Ms() };
 }
 
@@ -369,7 +381,8 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
       const now = await Promise.all(urls.map(rssMb)).catch(() => null);
       if (now) rssMax = rssMax.map((m, i) => Math.max(m, now[i]));
     }, 1000);
-    const hz = Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS));
+    // BENCH_PACED_HZ pins the paced rate (diagnosis: latency at a lighter load); the goal is at half.
+    const hz = Number(process.env.BENCH_PACED_HZ ?? Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS)));
     const paced = await meanMsDuring(urls[0], () => phase(urls, cellIds, { kind: 'paced', hz }, LIVE));
     const half = {
       hz,

@@ -14,6 +14,7 @@ import {
   type SignalObservation,
 } from '@twin/alerts';
 import type { AlertsQuery, AlertView, CycleSummary, WebhookEvent } from '@twin/contracts';
+import { TimeSlicer } from '@twin/twin';
 import type { Subscription } from 'rxjs';
 import { CellsService } from '../cells/cells.service';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -63,6 +64,8 @@ export class AlertsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly runtimes = new Map<string, CellRuntime>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly subscriptions: Subscription[] = [];
+  /** Alerting is not on the ack or live path: it yields to them every couple of milliseconds. */
+  private readonly slicer = new TimeSlicer(2);
 
   constructor(
     @Inject(ALERTS_CONFIG) private readonly config: AlertsConfig,
@@ -150,7 +153,10 @@ export class AlertsService implements OnModuleInit, BeforeApplicationShutdown {
   private enqueue(cellId: string, job: (rt: CellRuntime) => Promise<void>): Promise<void> {
     const previous = this.queues.get(cellId) ?? Promise.resolve();
     const next = previous
-      .then(async () => job(await this.runtime(cellId)))
+      .then(async () => {
+        await this.slicer.slice();
+        return job(await this.runtime(cellId));
+      })
       .catch((e: Error) => this.logger.warn(`alerts for ${cellId}: ${e.message}`));
     this.queues.set(cellId, next);
     void next.then(() => {

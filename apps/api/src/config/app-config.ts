@@ -77,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     liveMaxPerSecond: int(env, 'LIVE_MAX_PER_SECOND', 10, problems, 1),
     liveBurst: int(env, 'LIVE_BURST', 3, problems, 1),
     ingestBatchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 5000, problems, 1),
-    ingestBatchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 5, problems, 0),
+    ingestBatchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 1, problems, 0),
     ingestWriters: int(env, 'INGEST_WRITERS', 2, problems, 1),
     ingestMaxPendingRows: int(env, 'INGEST_MAX_PENDING_ROWS', 200_000, problems, 1),
     maxFutureSkewMs: int(env, 'MAX_FUTURE_SKEW_MS', 24 * 3600 * 1000, problems),

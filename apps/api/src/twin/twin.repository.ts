@@ -39,11 +39,12 @@ export class TwinRepository {
 
   async saveLatest(states: { cellId: string; seq: number; payload: TwinStatePayload }[]): Promise<void> {
     if (states.length === 0) return;
+    // One JSON document, not a jsonb[] array: pg escapes an array literal character by character.
     await this.db.pool.query(
       `INSERT INTO twin_latest (cell_id, seq, payload, updated_at)
-       SELECT c, s, p, now() FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) AS u(c, s, p)
+       SELECT e->>'cellId', (e->>'seq')::bigint, e->'payload', now() FROM jsonb_array_elements($1::jsonb) AS e
        ON CONFLICT (cell_id) DO UPDATE SET seq = EXCLUDED.seq, payload = EXCLUDED.payload, updated_at = now()`,
-      [states.map((s) => s.cellId), states.map((s) => s.seq), states.map((s) => JSON.stringify(s.payload))],
+      [JSON.stringify(states)],
     );
   }
 

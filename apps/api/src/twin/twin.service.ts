@@ -10,6 +10,7 @@ import {
   stepCellTwin,
   summarizeCycle,
   spreadIndex,
+  TimeSlicer,
   twinPayload,
   type CellTwinConfig,
   type CellTwinState,
@@ -29,13 +30,23 @@ interface CellRuntime {
   state: CellTwinState | null;
   appliedSinceCheckpoint: number;
   latestDirty: boolean;
+  /** When twin_latest last got this cell's state (performance.now()); staggered between cells. */
+  latestSavedAtMs: number;
   /** Commit stamp when this state last read the stored samples (load or recompute): batches
    *  committed up to it are already in the state. */
   syncedAtStamp: number;
 }
 
 const REPLAY_PAGE = 20_000;
-const FLUSH_INTERVAL_MS = 1_000;
+const SLICE_MS = 2;
+/**
+ * twin_latest (for readers on other instances) gets each cell's state at most every
+ * LATEST_EVERY_MS, in ticks of FLUSH_INTERVAL_MS: the cells' turns are spread over the ticks, since
+ * one statement of 200 JSON states a second cost 10-30 ms of database time in one lump, and the
+ * writers' commits waited behind it.
+ */
+const FLUSH_INTERVAL_MS = 200;
+const LATEST_EVERY_MS = 1_000;
 
 /**
  * Advances the twins of the cells this instance owns (see CellOwnershipService): applies committed
@@ -62,6 +73,8 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
    * LiveEmitterService from its rate limit); payloads are only built for those.
    */
   private liveRoom: (cellId: string) => number = () => 0;
+  /** A commit's cells are stepped in slices, so acks and database replies are not held behind them. */
+  private readonly slicer = new TimeSlicer(SLICE_MS);
   /** Every sample stepped in order, with the state after the last one (signal extractors listen here). */
   readonly applied$ = new Subject<{
     cellId: string;
@@ -135,6 +148,7 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     const missing = [...byCell.keys()].filter((id) => this.ownership.owns(id) && !this.runtimes.has(id));
     await Promise.all(missing.map((id) => this.runtime(id).catch(() => undefined)));
     for (const [cellId, list] of byCell) {
+      await this.slicer.slice();
       const startedMs = performance.now();
       try {
         await this.apply(cellId, list, commitStamp, false);
@@ -326,6 +340,7 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
       state: null,
       appliedSinceCheckpoint: 0,
       latestDirty: false,
+      latestSavedAtMs: performance.now() - Math.random() * LATEST_EVERY_MS,
       syncedAtStamp: this.commitStamp,
     };
   }
@@ -374,12 +389,15 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
 
   private async flush(withCheckpoints = false): Promise<void> {
     const latest: { cellId: string; seq: number; payload: TwinStatePayload }[] = [];
+    const now = performance.now();
     for (const [cellId, pending] of this.runtimes) {
       const rt = await pending.catch(() => null);
       if (!rt?.state) continue;
-      if (rt.latestDirty) {
+      const due = withCheckpoints || now - rt.latestSavedAtMs >= LATEST_EVERY_MS;
+      if (rt.latestDirty && due) {
         latest.push({ cellId, seq: rt.state.last.seq, payload: twinPayload(cellId, rt.state) });
         rt.latestDirty = false;
+        rt.latestSavedAtMs = now;
       }
       if (withCheckpoints && rt.appliedSinceCheckpoint > 0) this.queueCheckpoint(cellId, rt);
     }
