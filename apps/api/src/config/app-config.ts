@@ -12,6 +12,8 @@ export interface AppConfig {
   liveMaxPerSecond: number;
   /** Twin states a cell may send at once before LIVE_MAX_PER_SECOND applies. */
   liveBurst: number;
+  /** engine.io packets queued for one /live socket before `twin` states skip it (a slow reader). */
+  liveMaxQueuedPackets: number;
   ingestBatchMaxRows: number;
   ingestBatchMaxWaitMs: number;
   /** Batch statements in flight at once (the twin still sees them in order). */
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminToken: env.ADMIN_TOKEN || null,
     liveMaxPerSecond: int(env, 'LIVE_MAX_PER_SECOND', 10, problems, 1),
     liveBurst: int(env, 'LIVE_BURST', 3, problems, 1),
+    liveMaxQueuedPackets: int(env, 'LIVE_MAX_QUEUED_PACKETS', 1000, problems, 1),
     ingestBatchMaxRows: int(env, 'INGEST_BATCH_MAX_ROWS', 5000, problems, 1),
     ingestBatchMaxWaitMs: int(env, 'INGEST_BATCH_MAX_WAIT_MS', 1, problems, 0),
     ingestWriters: int(env, 'INGEST_WRITERS', 2, problems, 1),

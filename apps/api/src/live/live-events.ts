@@ -9,5 +9,6 @@ export interface LiveClientEventMap {
   'replay.progress': import('../replays/replay-run').ReplayProgressPayload;
 }
 
-export const cellRoom = (cellId: string) => `cell:${cellId}`;
+export const CELL_ROOM_PREFIX = 'cell:';
+export const cellRoom = (cellId: string) => `${CELL_ROOM_PREFIX}${cellId}`;
 export const replayRoom = (replayId: string) => `replay:${replayId}`;

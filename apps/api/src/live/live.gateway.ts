@@ -1,10 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
+  type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { Subject } from 'rxjs';
@@ -12,38 +13,68 @@ import type { Namespace, Server } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { requireSocketRoles, type AuthedSocket } from '../auth/socket-auth';
 import { CellsService } from '../cells/cells.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TwinService } from '../twin/twin.service';
-import { cellRoom, replayRoom, type LiveClientEventMap } from './live-events';
+import { CELL_ROOM_PREFIX, cellRoom, replayRoom, type LiveClientEventMap } from './live-events';
+import { SlowReaders, type EngineConnection } from './slow-readers';
 
 /**
  * `/live`: browsers subscribe to cells and receive `twin` states. It is also the one place the
  * service reaches browsers: everything else calls `clientSend`.
  */
 @WebSocketGateway({ namespace: '/live', cors: { origin: true } })
-export class LiveGateway implements OnGatewayInit {
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('live');
   @WebSocketServer() private namespace!: Namespace;
   /** Every event sent (name and room), for metrics. */
   readonly sent$ = new Subject<{ event: keyof LiveClientEventMap; rooms: string[] }>();
+  private readonly slowReaders: SlowReaders;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly auth: AuthService,
     private readonly cells: CellsService,
     private readonly twin: TwinService,
-  ) {}
+  ) {
+    this.slowReaders = new SlowReaders(config.liveMaxQueuedPackets, (id) => this.catchUp(id));
+  }
 
   afterInit(namespace: Namespace): void {
     requireSocketRoles(namespace, this.auth, ['admin', 'viewer']);
   }
 
-  /** Several rooms in one call reach a socket that is in more than one of them only once. */
+  handleConnection(socket: AuthedSocket): void {
+    this.slowReaders.watch(socket.id, socket.conn as unknown as EngineConnection);
+  }
+
+  /**
+   * Several rooms in one call reach a socket that is in more than one of them only once. `twin`
+   * states skip sockets that cannot keep up (SlowReaders): a newer state supersedes them anyway.
+   */
   clientSend<E extends keyof LiveClientEventMap>(
     event: E,
     room: string | string[],
     payload: LiveClientEventMap[E],
   ): void {
-    this.namespace.to(room).emit(event, payload);
+    const target = this.namespace.to(room);
+    if (event === 'twin' && this.slowReaders.size > 0)
+      target.except(this.slowReaders.ids).emit(event, payload);
+    else target.emit(event, payload);
     this.sent$.next({ event, rooms: Array.isArray(room) ? room : [room] });
+  }
+
+  /** A socket that read too slowly and has caught up gets the current state of each cell it watches. */
+  private catchUp(socketId: string): void {
+    const socket = this.namespace.sockets.get(socketId);
+    if (!socket) return;
+    for (const room of socket.rooms) {
+      if (!room.startsWith(CELL_ROOM_PREFIX)) continue;
+      const cellId = room.slice(CELL_ROOM_PREFIX.length);
+      this.twin.current(cellId).then(
+        (state) => state && socket.emit('twin', state),
+        (error: Error) => this.logger.warn(`catch-up ${cellId}: ${error.message}`),
+      );
+    }
   }
 
   /** The socket.io server behind every namespace (rig counts, shutdown notices). */
