@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { logSpacedFrequenciesHz, SOLID_STATE_CIRCUIT, synthesizeSpectrum } from '@twin/eis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CellLeaseRepository } from '../../apps/api/src/ownership/cell-lease.repository';
@@ -120,6 +121,51 @@ describe.skipIf(!adminUrl)('cell ownership across two instances (real PostgreSQL
     await writer.query('COMMIT');
     expect(await claim).toEqual(['own-lock']);
     await writer.end();
+  });
+
+  it("fits a spectrum posted to the non-owner on the owner, once, and calibrates the owner's twin", async () => {
+    expect((await a.request('POST', '/cells', sampleCell('own-eis', { electrodeAreaCm2: 0.5 }))).status).toBe(
+      201,
+    );
+    await post(a, 'own-eis', range(0, 50));
+    expect(await owner('own-eis')).toBe('instance-a');
+    const f = logSpacedFrequenciesHz(1e6, 1e-2, 61);
+    const params = {
+      R0: 20,
+      R1: 40,
+      CPE1_0: 1e-9,
+      CPE1_1: 0.92,
+      R2: 120,
+      CPE2_0: 2e-5,
+      CPE2_1: 0.85,
+      Wo1_0: 60,
+      Wo1_1: 8,
+    };
+    const z = synthesizeSpectrum(SOLID_STATE_CIRCUIT, params, f, 0.001, 3);
+    const posted = await b.request('POST', '/cells/own-eis/spectra', {
+      ts: T0 + 60_000,
+      points: f.map((fHz, i) => ({ fHz, zRealOhm: z.zRealOhm[i], zImagOhm: z.zImagOhm[i] })),
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.body.status).toBe('pending');
+    const fitted = await eventually(
+      async () => (await a.request('GET', '/cells/own-eis/spectra')).body.spectra[0],
+      (x) => x?.status === 'fitted',
+      20_000,
+    );
+    expect(fitted.interfaceArc.areaResistanceOhmCm2).toBeCloseTo(
+      fitted.fit.parameters.find((p: { name: string }) => p.name === 'R2').value * 0.5,
+      9,
+    );
+    // the owner's twin took the measured interface resistance: its calibration ran there
+    const state = await eventually(
+      async () => (await a.request('GET', '/cells/own-eis')).body.state,
+      (x) => x?.measuredInterfaceResistanceOhmCm2 != null,
+    );
+    expect(state.measuredInterfaceResistanceOhmCm2).toBeCloseTo(fitted.interfaceArc.areaResistanceOhmCm2, 9);
+    expect(state.residualOhmCm2).toEqual(expect.any(Number));
+    const { rows } = await sql.query('SELECT claimed_by FROM spectra WHERE cell_id = $1', ['own-eis']);
+    expect(rows).toEqual([{ claimed_by: 'instance-a' }]);
   });
 
   it('hands a cell over when its owner shuts down; the next owner resumes from the checkpoint', async () => {

@@ -59,6 +59,10 @@ function toSpectrum(r: SpectrumRow): StoredSpectrum {
 export class SpectraRepository {
   constructor(private readonly db: DatabaseService) {}
 
+  /**
+   * Stores a spectrum to be fitted with `circuit`. `claimedBy` is the instance that fits it (the
+   * cell's owner); null leaves it for the owner's poll (`claimPending`).
+   */
   async insert(s: {
     cellId: string;
     tsMs: number;
@@ -66,13 +70,42 @@ export class SpectraRepository {
     temperatureC: number | null;
     cycle: number | null;
     points: ImpedancePoint[];
+    circuit: string;
+    claimedBy: string | null;
   }): Promise<StoredSpectrum> {
     const { rows } = await this.db.pool.query<SpectrumRow>(
-      `INSERT INTO spectra (cell_id, ts, soc, temperature_c, cycle, points)
-       VALUES ($1, to_timestamp($2 / 1000.0), $3, $4, $5, $6) RETURNING *`,
-      [s.cellId, s.tsMs, s.soc, s.temperatureC, s.cycle, JSON.stringify(s.points)],
+      `INSERT INTO spectra (cell_id, ts, soc, temperature_c, cycle, points, circuit, claimed_by, claimed_at)
+       VALUES ($1, to_timestamp($2 / 1000.0), $3, $4, $5, $6, $7, $8::text,
+               CASE WHEN $8::text IS NULL THEN NULL ELSE now() END) RETURNING *`,
+      [s.cellId, s.tsMs, s.soc, s.temperatureC, s.cycle, JSON.stringify(s.points), s.circuit, s.claimedBy],
     );
     return toSpectrum(rows[0]);
+  }
+
+  /**
+   * Claims up to `limit` spectra of `cellIds` still waiting for their fit, oldest first: unclaimed
+   * ones (stored at an instance that does not own the cell) and claims older than `staleAfterMs`
+   * (their instance died mid-fit). Returns them with the circuit they were sent for.
+   */
+  async claimPending(
+    owner: string,
+    cellIds: readonly string[],
+    staleAfterMs: number,
+    limit: number,
+  ): Promise<{ spectrum: StoredSpectrum; circuit: string | null }[]> {
+    if (cellIds.length === 0) return [];
+    const { rows } = await this.db.pool.query<SpectrumRow>(
+      `UPDATE spectra s SET claimed_by = $1, claimed_at = now()
+       FROM (SELECT id FROM spectra
+             WHERE status = 'pending' AND cell_id = ANY($2::text[])
+               AND (claimed_by IS NULL OR claimed_at < now() - make_interval(secs => $3 / 1000.0))
+             ORDER BY ts, id LIMIT $4 FOR UPDATE SKIP LOCKED) p
+       WHERE s.id = p.id RETURNING s.*`,
+      [owner, cellIds, staleAfterMs, limit],
+    );
+    return rows
+      .sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.id - b.id)
+      .map((r) => ({ spectrum: toSpectrum(r), circuit: r.circuit }));
   }
 
   async saveResult(

@@ -54,6 +54,10 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     return this.owned.has(cellId);
   }
 
+  ownedCells(): string[] {
+    return [...this.owned];
+  }
+
   onModuleInit(): void {
     const renewEveryMs = Math.max(100, Math.floor(this.config.leaseTtlMs / 3));
     this.timers.push(
