@@ -64,12 +64,12 @@ export class SamplesRepository {
   /**
    * Writes a batch and returns the (cell, seq) pairs that were new; the rest were already stored.
    *
-   * The same transaction decides who steps the twin: rows of cells whose lease `owner` does not hold
-   * are announced in `twin_pending` for the holder (flag `pending`). The lease rows are read FOR
-   * SHARE, so a take-over waits for this commit and the new owner's load sees these rows.
+   * Rows of cells whose lease `owner` does not hold are announced in `twin_pending` for the holder
+   * (flag `pending`): by the writing transaction itself, which reads the lease rows FOR KEY SHARE so
+   * a take-over waits for it, or (COPY on PostgreSQL) right after the COPY has committed.
    *
    * On a server that takes COPY, the new rows go in by binary COPY (several times cheaper on both
-   * sides than the INSERT's array parameters); PGlite, or a batch that raced another writer, takes
+   * sides than the INSERT's array parameters); PGlite, or a batch holding an already stored key, takes
    * the single INSERT … ON CONFLICT statement.
    */
   async insertBatch(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[]> {
@@ -82,6 +82,69 @@ export class SamplesRepository {
   }
 
   /**
+   * The batch by binary COPY; null when one of its keys is already stored (the caller then writes it
+   * with ON CONFLICT). On PostgreSQL the COPY runs on its own and who steps the rows is settled after
+   * it has committed (copyThenAnnounce, three round trips); on TimescaleDB, whose unique index carries
+   * ts, a probe for stored keys must come first, in one transaction with the COPY (copyInTransaction).
+   */
+  async copyBatch(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[] | null> {
+    return this.db.variant === 'postgresql'
+      ? this.copyThenAnnounce(batch, owner)
+      : this.copyInTransaction(batch, owner);
+  }
+
+  /**
+   * COPY in autocommit, then one statement that reads which of the batch's cells `owner` holds and
+   * announces the others' rows in twin_pending. Deciding after the commit needs no lease lock: a
+   * take-over before the check makes it announce the rows to the new owner (whose load may already
+   * hold them: it recomputes, nothing is lost); one after it loads them. A unique violation aborts
+   * the whole COPY, so nothing of it is kept.
+   */
+  private async copyThenAnnounce(
+    batch: readonly SampleToWrite[],
+    owner: string,
+  ): Promise<InsertedSample[] | null> {
+    const client = await this.db.pool.connect();
+    let broken: Error | undefined;
+    try {
+      try {
+        await copyIn(client, SAMPLE_COPY_SQL, encodeSampleCopy(batch));
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+        throw error;
+      }
+      const minSeq = new Map<string, number>();
+      for (const { cellId, sample } of batch) {
+        const min = minSeq.get(cellId);
+        if (min === undefined || sample.seq < min) minSeq.set(cellId, sample.seq);
+      }
+      const cellIds = [...minSeq.keys()].sort();
+      const { rows } = await client.query<{ cell_id: string }>(
+        `WITH held AS (
+           SELECT cell_id FROM cell_leases
+           WHERE owner = $1 AND expires_at > now() AND cell_id = ANY($2::text[])),
+         pend AS (
+           INSERT INTO twin_pending (cell_id, min_seq)
+           SELECT c, s FROM unnest($2::text[], $3::bigint[]) AS u(c, s)
+           WHERE c NOT IN (SELECT cell_id FROM held)
+           ORDER BY c
+           ON CONFLICT (cell_id) DO UPDATE
+             SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now())
+         SELECT cell_id FROM held`,
+        [owner, cellIds, cellIds.map((c) => minSeq.get(c)!)],
+      );
+      const ours = new Set(rows.map((r) => r.cell_id));
+      return batch.map((r) => ({ cell_id: r.cellId, seq: r.sample.seq, pending: !ours.has(r.cellId) }));
+    } catch (error) {
+      // A COPY that failed mid-stream may leave the connection unusable: the pool must drop it.
+      broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
    * Lease rows FOR KEY SHARE, then one probe per cell for the (cell, seq) keys already stored, COPY of
    * the rest, the twin_pending upsert, COMMIT — one transaction on one connection. Null when another
    * writer committed one of these keys between the probe and the COPY (unique violation): nothing
@@ -90,7 +153,10 @@ export class SamplesRepository {
    * On TimescaleDB the unique index carries ts, so a racing resend with a different ts for the same
    * (cell, seq) is not caught here — no more than by the INSERT path's NOT EXISTS guard.
    */
-  async copyBatch(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[] | null> {
+  private async copyInTransaction(
+    batch: readonly SampleToWrite[],
+    owner: string,
+  ): Promise<InsertedSample[] | null> {
     const ranges = seqRangesByCell(batch);
     const cellIds = [...ranges.keys()].sort();
     const dense: { cellId: string; lo: number; hi: number }[] = [];
