@@ -13,7 +13,8 @@
  *     events delivered per second summed over the browsers, against a bare socket.io server
  *     pushing the same payload to the same number of browser processes as fast as it can
  *     (measured once per run).
- * Latencies and acks of each phase's first second (WARMUP_MS) are left out of the percentiles.
+ * Latencies and acks of each phase's first second (WARMUP_MS) are left out of the percentiles, and
+ * the half phase starts once the max phase's backlog has drained and 2 s more have passed (settle).
  * With two instances the rigs and browsers are spread over both and states cross Redis (a
  * redis-server is started for the run). A refused batch (503 / UNAVAILABLE: backpressure) is
  * resent after its retry hint and counted.
@@ -46,6 +47,8 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
 const PACED_BATCH_MS = 100;
 /** Latencies and ack times of a phase's first second (processes starting, code warming) are not kept. */
 const WARMUP_MS = 1000;
+/** Quiet time after the max phase's backlog has drained, before the half phase starts. */
+const SETTLE_MS = 2000;
 /** Samples per rig batch in the fan-out phase; each one's twin state is pushed. */
 const FANOUT_BATCH = Number(process.env.BENCH_FANOUT_BATCH ?? 20);
 
@@ -276,6 +279,26 @@ async function meanMsDuring<T>(url: string, run: () => Promise<T>) {
   };
 }
 
+/**
+ * Waits until every instance has written and stepped all it was given (the max phase leaves a
+ * backlog), then SETTLE_MS more: the half phase measures latency at a steady half rate, not the
+ * recovery from overload. Returns how long that took.
+ */
+async function settle(urls: string[]): Promise<number> {
+  const started = Date.now();
+  for (const url of urls) {
+    for (let i = 0; i < 600; i++) {
+      const { ingest } = (await (await fetch(`${url}/api/v1/ready`)).json()) as {
+        ingest: { pendingRows: number; twinRows: number };
+      };
+      if (ingest.pendingRows === 0 && ingest.twinRows === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return Date.now() - started;
+}
+
 async function rssMb(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^twin_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN) / 1024 / 1024;
@@ -383,10 +406,12 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
     }, 1000);
     // BENCH_PACED_HZ pins the paced rate (diagnosis: latency at a lighter load); the goal is at half.
     const hz = Number(process.env.BENCH_PACED_HZ ?? Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS)));
+    const settledMs = await settle(urls);
     const paced = await meanMsDuring(urls[0], () => phase(urls, cellIds, { kind: 'paced', hz }, LIVE));
     const half = {
       hz,
       ...paced.result,
+      settledAfterMs: settledMs,
       commitsPerSec: Math.round(paced.commits / SECONDS),
       writerWaitMeanMs: paced.writerWaitMeanMs,
       commitMeanMs: paced.commitMeanMs,
