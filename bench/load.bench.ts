@@ -91,7 +91,7 @@ function loopLagMonitor(): { p99Ms(): number } {
 
 const cellRoom = (cellId: string) => `cell:${cellId}`;
 
-/** A rig process: one socket; per cell one batch in flight; refusals resent after their hint. */
+/** A rig process: one socket; per cell IN_FLIGHT batches in flight (max) or one per interval (paced); refusals resent after their hint. */
 async function runRig(job: RigJob): Promise<RigReport> {
   const socket = io(`${job.url}/rigs`, { auth: { token: job.token }, transports: ['websocket'] });
   await new Promise<void>(
