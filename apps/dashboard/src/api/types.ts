@@ -1,4 +1,8 @@
-/** Response shapes of the public API (`/api/v1`), as the dashboard reads them. */
+/**
+ * Response shapes of the public API (`/api/v1`), as the dashboard reads them: the contracts' types
+ * (type-only imports, nothing reaches the bundle) with the model outputs the views read spelled out.
+ */
+import type { AlertView, CellConfig, TwinStatePayload } from '@twin/contracts';
 import type { Regime } from '../ui/palette';
 
 export interface InterfaceOutputs {
@@ -17,15 +21,7 @@ export interface InterfaceOutputs {
   depletionWidthNm?: number;
 }
 
-export interface TwinState {
-  cellId: string;
-  seq: number;
-  ts: string;
-  soc: number;
-  voltageV: number;
-  currentA: number;
-  temperatureC: number | null;
-  cycle: number;
+export interface TwinState extends TwinStatePayload {
   interface?: InterfaceOutputs;
   regime?: Regime | string;
   model?: { version?: string; parameterHash?: string };
@@ -34,19 +30,7 @@ export interface TwinState {
   replayId?: string;
 }
 
-export interface Cell {
-  id: string;
-  name: string | null;
-  cathode: string;
-  electrolyte: string;
-  anode: string | null;
-  coating: { material: string; thicknessNm: number } | null;
-  nominalCapacityAh: number;
-  electrodeAreaCm2: number;
-  stackPressureMPa: number;
-  initialSoc: number;
-  tags: string[];
-  createdAt: string;
+export interface Cell extends CellConfig {
   state: TwinState | null;
 }
 
@@ -74,21 +58,8 @@ export interface SeriesBucket {
   temperatureC: MinAvgMax | null;
 }
 
-export interface Alert {
-  id: string;
-  cellId: string;
-  ruleId: string;
-  signal: string;
-  detector: string;
-  severity: string;
-  state: string;
-  value: number | null;
-  baseline: number | null;
-  cycle: number | null;
-  soc: number | null;
-  regime: string | null;
-  openedAt: string;
-  resolvedAt: string | null;
+export interface Alert extends AlertView {
+  /** Set on alerts of a replay, which go to its room. */
   replayId?: string;
 }
 
