@@ -30,6 +30,26 @@ export function fitCurve(spectrum: Spectrum): Curve | null {
   }
 }
 
+/** One Bode quantity (|Z| or −φ) of the measured points and of the fitted curve, against frequency. */
+function bodeSeries(
+  pts: readonly { fHz: number; zRealOhm: number; zImagOhm: number }[],
+  curve: Curve | null,
+  of: (re: number, im: number) => number,
+) {
+  return alignSeries([
+    { x: pts.map((p) => p.fHz), y: pts.map((p) => of(p.zRealOhm, p.zImagOhm)) },
+    curve ? { x: curve.fHz, y: curve.re.map((re, i) => of(re, curve.im[i])) } : { x: [], y: [] },
+  ]);
+}
+
+/** A measured quantity as points and its fit as a line, in the same colours on every EIS chart. */
+function measuredAndFit(measured: string, fit: string) {
+  return [
+    { label: measured, colour: OKABE_ITO.blue, pointsOnly: true },
+    { label: fit, colour: OKABE_ITO.vermillion, width: 2 },
+  ];
+}
+
 function eisCharts(grid: HTMLElement) {
   const box = () => {
     const b = h('div', { class: 'chart-box' });
@@ -42,10 +62,7 @@ function eisCharts(grid: HTMLElement) {
       title: 'Nyquist',
       xLabel: 'Z′ (Ω)',
       yLabel: '−Z″ (Ω)',
-      series: [
-        { label: 'measured', colour: OKABE_ITO.blue, pointsOnly: true },
-        { label: 'fit', colour: OKABE_ITO.vermillion, width: 2 },
-      ],
+      series: measuredAndFit('measured', 'fit'),
     }),
     bodeMag: new LineChart(box(), {
       title: 'Bode: magnitude',
@@ -53,20 +70,14 @@ function eisCharts(grid: HTMLElement) {
       yLabel: '|Z| (Ω)',
       xLog: true,
       yLog: true,
-      series: [
-        { label: '|Z| measured', colour: OKABE_ITO.blue, pointsOnly: true },
-        { label: '|Z| fit', colour: OKABE_ITO.vermillion, width: 2 },
-      ],
+      series: measuredAndFit('|Z| measured', '|Z| fit'),
     }),
     bodePhase: new LineChart(box(), {
       title: 'Bode: phase',
       xLabel: 'frequency (Hz)',
       yLabel: '−phase (°)',
       xLog: true,
-      series: [
-        { label: '−φ measured', colour: OKABE_ITO.blue, pointsOnly: true },
-        { label: '−φ fit', colour: OKABE_ITO.vermillion, width: 2 },
-      ],
+      series: measuredAndFit('−φ measured', '−φ fit'),
     }),
     kk: new LineChart(box(), {
       title: 'Kramers–Kronig residuals (Lin-KK)',
@@ -131,19 +142,8 @@ export const eisView: View<Extract<Route, { view: 'eis' }>> = (root, ctx, route)
     charts.nyquist.setData(alignSeries(nyq));
     const mag = (re: number, im: number) => Math.hypot(re, im);
     const phase = (re: number, im: number) => (-Math.atan2(im, re) * 180) / Math.PI;
-    const f = pts.map((p) => p.fHz);
-    charts.bodeMag.setData(
-      alignSeries([
-        { x: f, y: pts.map((p) => mag(p.zRealOhm, p.zImagOhm)) },
-        curve ? { x: curve.fHz, y: curve.re.map((re, i) => mag(re, curve.im[i])) } : { x: [], y: [] },
-      ]),
-    );
-    charts.bodePhase.setData(
-      alignSeries([
-        { x: f, y: pts.map((p) => phase(p.zRealOhm, p.zImagOhm)) },
-        curve ? { x: curve.fHz, y: curve.re.map((re, i) => phase(re, curve.im[i])) } : { x: [], y: [] },
-      ]),
-    );
+    charts.bodeMag.setData(bodeSeries(pts, curve, mag));
+    charts.bodePhase.setData(bodeSeries(pts, curve, phase));
     // Lin-KK residuals are per measured point, in the order the spectrum lists them.
     const byInput = s.points.map((p) => p.fHz);
     const rr = s.linKK?.residualRealPct ?? [];
