@@ -1,29 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from '@twin/cyclers';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../apps/cli/test-support/run-cli';
 import { syntheticArbin } from '../../apps/cli/test-support/synthetic-arbin';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { ADMIN_TOKEN, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+import { cliService } from '../support/cli-service';
+import { sampleCell, type TestApp } from '../support/test-app';
 
-let db: TestDatabase;
+const cli = cliService('twin-cli-export-');
 let t: TestApp;
 let dir: string;
 let env: Record<string, string>;
-
-beforeAll(async () => {
-  db = await createTestDatabase(inject('pgAdminUrl'));
-  t = await startTestApp(db.url);
-  dir = mkdtempSync(join(tmpdir(), 'twin-cli-export-'));
-  env = { TWIN_URL: t.url, TWIN_TOKEN: ADMIN_TOKEN };
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(() => void ({ t, dir, env } = cli));
 
 async function stored(cellId: string): Promise<any[]> {
   return t.allSamples(cellId);

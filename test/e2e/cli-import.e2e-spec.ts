@@ -1,33 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../../apps/cli/test-support/run-cli';
 import { syntheticArbin } from '../../apps/cli/test-support/synthetic-arbin';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { ADMIN_TOKEN, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+import { cliService } from '../support/cli-service';
+import { sampleCell, type TestApp } from '../support/test-app';
 
 const FIXTURES = resolve(__dirname, '../../../shared/fixtures/cyclers');
 const ARBIN = resolve(FIXTURES, 'arbin/arbin_example.csv');
 const LANDT_BDF = resolve(FIXTURES, 'bdf/SINTEF__LiGrR2032__2024-04-30__25degC__Landt.bdf.csv');
 const EIS = resolve(FIXTURES, 'biologic_eis/exampleDataBioLogic.mpt');
 
-let db: TestDatabase;
+const cli = cliService('twin-cli-import-');
 let t: TestApp;
 let dir: string;
 let env: Record<string, string>;
-
-beforeAll(async () => {
-  db = await createTestDatabase(inject('pgAdminUrl'));
-  t = await startTestApp(db.url);
-  dir = mkdtempSync(join(tmpdir(), 'twin-cli-import-'));
-  env = { TWIN_URL: t.url, TWIN_TOKEN: ADMIN_TOKEN };
-});
-afterAll(async () => {
-  await t?.close();
-  await db?.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(() => void ({ t, dir, env } = cli));
 
 async function storedSeqs(cellId: string): Promise<number[]> {
   return (await t.allSamples(cellId)).map((s: { seq: number }) => s.seq);
