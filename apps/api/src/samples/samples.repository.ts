@@ -98,7 +98,10 @@ export class SamplesRepository {
    * announces the others' rows in twin_pending. Deciding after the commit needs no lease lock: a
    * take-over before the check makes it announce the rows to the new owner (whose load may already
    * hold them: it recomputes, nothing is lost); one after it loads them. A unique violation aborts
-   * the whole COPY, so nothing of it is kept.
+   * the whole COPY, so nothing of it is kept. Unlike the transaction, the two steps can be split by
+   * a failure: rows committed whose announcement failed are answered 503, their resend counts as
+   * duplicates, and an owner elsewhere steps them only with its next catch-up of the cell (which
+   * reads on from its last seq), i.e. when more samples of that cell arrive.
    */
   private async copyThenAnnounce(
     batch: readonly SampleToWrite[],
