@@ -178,11 +178,19 @@ describe.skipIf(!adminUrl)('ingest by binary COPY (real PostgreSQL server)', () 
     const inserted = await repo.insertBatch([...rows('cp-mine', 10, 20), ...rows('cp-other', 30, 40)], me);
     expect(inserted.filter((r) => r.pending).map((r) => r.cell_id)).toEqual(Array(10).fill('cp-other'));
     expect(inserted.filter((r) => !r.pending).map((r) => r.cell_id)).toEqual(Array(10).fill('cp-mine'));
-    // a later, lower resend of the other cell's rows lowers min_seq; duplicates do not touch it
+    // a later, lower resend of the other cell's rows lowers min_seq; the held cell is never announced
     await repo.insertBatch([...rows('cp-other', 25, 35)], me);
     const { rows: pending } = await sql.query(
       `SELECT cell_id, min_seq::int FROM twin_pending WHERE cell_id IN ('cp-mine', 'cp-other')`,
     );
     expect(pending).toEqual([{ cell_id: 'cp-other', min_seq: 25 }]);
+
+    // rows stored by an attempt whose announcement was lost: their resend, all duplicates, announces them
+    await sql.query("DELETE FROM twin_pending WHERE cell_id = 'cp-other'");
+    expect(await repo.insertBatch(rows('cp-other', 30, 40), me)).toEqual([]);
+    const { rows: again } = await sql.query(
+      `SELECT cell_id, min_seq::int FROM twin_pending WHERE cell_id IN ('cp-mine', 'cp-other')`,
+    );
+    expect(again).toEqual([{ cell_id: 'cp-other', min_seq: 30 }]);
   });
 });

@@ -99,9 +99,8 @@ export class SamplesRepository {
    * take-over before the check makes it announce the rows to the new owner (whose load may already
    * hold them: it recomputes, nothing is lost); one after it loads them. A unique violation aborts
    * the whole COPY, so nothing of it is kept. Unlike the transaction, the two steps can be split by
-   * a failure: rows committed whose announcement failed are answered 503, their resend counts as
-   * duplicates, and an owner elsewhere steps them only with its next catch-up of the cell (which
-   * reads on from its last seq), i.e. when more samples of that cell arrive.
+   * a failure: rows committed whose announcement failed are answered 503, and their resend, all
+   * duplicates, goes the ON CONFLICT way, which announces cells held elsewhere from the whole batch.
    */
   private async copyThenAnnounce(
     batch: readonly SampleToWrite[],
@@ -253,7 +252,12 @@ export class SamplesRepository {
     }
   }
 
-  /** The whole batch as one INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING statement. */
+  /**
+   * The whole batch as one INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING statement. Cells held
+   * elsewhere are announced from the whole batch, duplicates included: a resend of rows that were
+   * committed by an earlier attempt whose announcement failed (copyThenAnnounce) still reaches
+   * their owner, which finds them stored and steps them.
+   */
   async insertBatchByStatement(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[]> {
     const n = batch.length;
     const cells = new Array<string>(n);
@@ -287,8 +291,9 @@ export class SamplesRepository {
          FOR KEY SHARE),
        pend AS (
          INSERT INTO twin_pending (cell_id, min_seq)
-         SELECT cell_id, min(seq) FROM ins WHERE cell_id NOT IN (SELECT cell_id FROM held)
-         GROUP BY cell_id ORDER BY cell_id
+         SELECT c, min(s) FROM unnest($1::text[], $2::bigint[]) AS b(c, s)
+         WHERE c NOT IN (SELECT cell_id FROM held)
+         GROUP BY c ORDER BY c
          ON CONFLICT (cell_id) DO UPDATE
            SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now()
          RETURNING cell_id)
