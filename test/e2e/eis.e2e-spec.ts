@@ -8,22 +8,13 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/test-app';
+import { SOLID_STATE_TRUTH } from '../support/solid-state-spectrum';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
 let t: TestApp;
 const f = logSpacedFrequenciesHz(1e6, 1e-2, 81);
-const truth = {
-  R0: 20,
-  R1: 40,
-  CPE1_0: 1e-9,
-  CPE1_1: 0.92,
-  R2: 120,
-  CPE2_0: 2e-5,
-  CPE2_1: 0.85,
-  Wo1_0: 60,
-  Wo1_1: 8,
-};
+const truth = SOLID_STATE_TRUTH;
 
 function spectrumOf(params: Record<string, number>, noise = 0, seed = 1) {
   const s = synthesizeSpectrum(SOLID_STATE_CIRCUIT, params, f, noise, seed);

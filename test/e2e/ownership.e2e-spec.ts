@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { logSpacedFrequenciesHz, SOLID_STATE_CIRCUIT, synthesizeSpectrum } from '@twin/eis';
+import { logSpacedFrequenciesHz } from '@twin/eis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CellLeaseRepository } from '../../apps/api/src/ownership/cell-lease.repository';
+import { SOLID_STATE_TRUTH, solidStatePoints } from '../support/solid-state-spectrum';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
@@ -130,21 +131,9 @@ describe.skipIf(!adminUrl)('cell ownership across two instances (real PostgreSQL
     await post(a, 'own-eis', range(0, 50));
     expect(await owner('own-eis')).toBe('instance-a');
     const f = logSpacedFrequenciesHz(1e6, 1e-2, 61);
-    const params = {
-      R0: 20,
-      R1: 40,
-      CPE1_0: 1e-9,
-      CPE1_1: 0.92,
-      R2: 120,
-      CPE2_0: 2e-5,
-      CPE2_1: 0.85,
-      Wo1_0: 60,
-      Wo1_1: 8,
-    };
-    const z = synthesizeSpectrum(SOLID_STATE_CIRCUIT, params, f, 0.001, 3);
     const posted = await b.request('POST', '/cells/own-eis/spectra', {
       ts: T0 + 60_000,
-      points: f.map((fHz, i) => ({ fHz, zRealOhm: z.zRealOhm[i], zImagOhm: z.zImagOhm[i] })),
+      points: solidStatePoints(f, SOLID_STATE_TRUTH, 0.001, 3),
     });
     expect(posted.status).toBe(201);
     expect(posted.body.status).toBe('pending');

@@ -1,4 +1,4 @@
-import { logSpacedFrequenciesHz, SOLID_STATE_CIRCUIT, synthesizeSpectrum } from '@twin/eis';
+import { logSpacedFrequenciesHz, synthesizeSpectrum } from '@twin/eis';
 import { twinPayload, type CellTwinState } from '@twin/twin';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_CELL, SimulatedCell } from '../../apps/rig-sim/src/simulated-cell';
@@ -12,6 +12,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/test-app';
+import { SOLID_STATE_TRUTH, solidStatePoints } from '../support/solid-state-spectrum';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 // Pages of 200 rows: samples cross many pages while spectra come from their own source.
@@ -37,19 +38,7 @@ function points(r2: number | 'invalid', seed: number) {
     const b = synthesizeSpectrum('R0-p(R1,C1)', { R0: 10, R1: 100, C1: 1e-3 }, f, 0, 1);
     return f.map((fHz, i) => ({ fHz, zRealOhm: a.zRealOhm[i], zImagOhm: b.zImagOhm[i] }));
   }
-  const params = {
-    R0: 20,
-    R1: 40,
-    CPE1_0: 1e-9,
-    CPE1_1: 0.92,
-    R2: r2,
-    CPE2_0: 2e-5,
-    CPE2_1: 0.85,
-    Wo1_0: 60,
-    Wo1_1: 8,
-  };
-  const s = synthesizeSpectrum(SOLID_STATE_CIRCUIT, params, f, 0.001, seed);
-  return f.map((fHz, i) => ({ fHz, zRealOhm: s.zRealOhm[i], zImagOhm: s.zImagOhm[i] }));
+  return solidStatePoints(f, { ...SOLID_STATE_TRUTH, R2: r2 }, 0.001, seed);
 }
 
 /** Both schema variants: a fresh database on the PostgreSQL server, and the PGlite TimescaleDB build. */

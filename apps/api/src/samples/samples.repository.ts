@@ -34,6 +34,10 @@ export interface SeriesBucket {
   temperatureC: { min: number; avg: number; max: number } | null;
 }
 
+/** An announcement only ever lowers where the owner's catch-up starts. */
+const LOWER_PENDING_MIN_SEQ = `ON CONFLICT (cell_id) DO UPDATE
+  SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now()`;
+
 /** SQLSTATE unique_violation: another writer stored one of the keys first. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -115,12 +119,8 @@ export class SamplesRepository {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
         throw error;
       }
-      const minSeq = new Map<string, number>();
-      for (const { cellId, sample } of batch) {
-        const min = minSeq.get(cellId);
-        if (min === undefined || sample.seq < min) minSeq.set(cellId, sample.seq);
-      }
-      const cellIds = [...minSeq.keys()].sort();
+      const ranges = seqRangesByCell(batch);
+      const cellIds = [...ranges.keys()].sort();
       const { rows } = await client.query<{ cell_id: string }>(
         `WITH held AS (
            SELECT cell_id FROM cell_leases
@@ -130,10 +130,9 @@ export class SamplesRepository {
            SELECT c, s FROM unnest($2::text[], $3::bigint[]) AS u(c, s)
            WHERE c NOT IN (SELECT cell_id FROM held)
            ORDER BY c
-           ON CONFLICT (cell_id) DO UPDATE
-             SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now())
+           ${LOWER_PENDING_MIN_SEQ})
          SELECT cell_id FROM held`,
-        [owner, cellIds, cellIds.map((c) => minSeq.get(c)!)],
+        [owner, cellIds, cellIds.map((c) => ranges.get(c)!.lo)],
       );
       const ours = new Set(rows.map((r) => r.cell_id));
       return batch.map((r) => ({ cell_id: r.cellId, seq: r.sample.seq, pending: !ours.has(r.cellId) }));
@@ -220,20 +219,14 @@ export class SamplesRepository {
       const fresh =
         have.size === 0 ? batch : batch.filter((r) => !have.has(`${r.cellId}\u0000${r.sample.seq}`));
       if (fresh.length > 0) await copyIn(client, SAMPLE_COPY_SQL, encodeSampleCopy(fresh));
-      const pendingFrom = new Map<string, number>();
-      for (const { cellId, sample } of fresh) {
-        if (ours.has(cellId)) continue;
-        const min = pendingFrom.get(cellId);
-        if (min === undefined || sample.seq < min) pendingFrom.set(cellId, sample.seq);
-      }
-      if (pendingFrom.size > 0) {
-        const pendingCells = [...pendingFrom.keys()].sort();
+      const freshRanges = seqRangesByCell(fresh);
+      const pendingCells = [...freshRanges.keys()].filter((c) => !ours.has(c)).sort();
+      if (pendingCells.length > 0) {
         await client.query(
           `INSERT INTO twin_pending (cell_id, min_seq)
            SELECT c, s FROM unnest($1::text[], $2::bigint[]) AS u(c, s)
-           ON CONFLICT (cell_id) DO UPDATE
-             SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now()`,
-          [pendingCells, pendingCells.map((c) => pendingFrom.get(c)!)],
+           ${LOWER_PENDING_MIN_SEQ}`,
+          [pendingCells, pendingCells.map((c) => freshRanges.get(c)!.lo)],
         );
       }
       await client.query('COMMIT');
@@ -294,8 +287,7 @@ export class SamplesRepository {
          SELECT c, min(s) FROM unnest($1::text[], $2::bigint[]) AS b(c, s)
          WHERE c NOT IN (SELECT cell_id FROM held)
          GROUP BY c ORDER BY c
-         ON CONFLICT (cell_id) DO UPDATE
-           SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now()
+         ${LOWER_PENDING_MIN_SEQ}
          RETURNING cell_id)
        SELECT cell_id, seq, cell_id IN (SELECT cell_id FROM pend) AS pending FROM ins`,
       [cells, seqs, ts, volts, amps, temps, cycles, steps, owner, [...new Set(cells)]],
