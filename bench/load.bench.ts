@@ -33,6 +33,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
+import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
 import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
 import { medianCopyBaselineRowsPerSec } from './support/copy-baseline';
 
@@ -367,7 +368,7 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
   };
 }
 
-async function scenario(instances: 1 | 2, fanOut: boolean) {
+async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
   const redis = instances === 2 ? await startRedis() : null;
   const env: Record<string, string> = {
     RATE_LIMIT_PER_SECOND: '0',
@@ -376,7 +377,7 @@ async function scenario(instances: 1 | 2, fanOut: boolean) {
     ...(fanOut ? { LIVE_MAX_PER_SECOND: '1000', LIVE_BURST: String(FANOUT_BATCH + 3) } : {}),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
-  const svc = await startBenchService(env);
+  const svc = await startBenchService(env, serverUrl);
   const extra: ApiProcess[] = [];
   try {
     if (instances === 2) {
@@ -463,8 +464,8 @@ async function bareFanOut(payload: unknown) {
 }
 
 /** A real twin payload, so the bare server sends what the service sends. */
-async function sampleTwinPayload(): Promise<unknown> {
-  const svc = await startBenchService();
+async function sampleTwinPayload(serverUrl: string): Promise<unknown> {
+  const svc = await startBenchService({}, serverUrl);
   try {
     await createCells(svc.api.url, ['probe']);
     const live = io(`${svc.api.url}/live`, { auth: { token: BENCH_TOKEN }, transports: ['websocket'] });
@@ -488,13 +489,16 @@ async function main() {
     process.env.BENCH_INSTANCES !== '1' &&
     (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO);
   const counts: (1 | 2)[] = two ? [1, 2] : [1];
+  const serverUrl = await benchPostgresUrl('production');
   const load = [];
-  if (process.env.BENCH_SKIP_LOAD !== '1') for (const n of counts) load.push(await scenario(n, false));
+  if (process.env.BENCH_SKIP_LOAD !== '1')
+    for (const n of counts) load.push(await scenario(serverUrl, n, false));
   const fan = [];
   const skipFan = process.env.BENCH_SKIP_FANOUT === '1';
-  if (!skipFan) for (const n of counts) fan.push(await scenario(n, true));
-  const bare = skipFan ? { eventsPerSec: NaN } : await bareFanOut(await sampleTwinPayload());
+  if (!skipFan) for (const n of counts) fan.push(await scenario(serverUrl, n, true));
+  const bare = skipFan ? { eventsPerSec: NaN } : await bareFanOut(await sampleTwinPayload(serverUrl));
   console.log(JSON.stringify({ load, fan, bare }, null, 2));
+  console.log(`\ndatabase: ${benchPostgresDescription(serverUrl)}`);
 
   console.log(
     `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | refused batches | RSS per instance (before → max) |`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { buildIfNeeded } from '../../scripts/build-if-needed.mjs';
 import { freePort, startApiProcess, type ApiProcess } from '../../test/support/api-process';
+import { benchPostgresUrl } from './bench-postgres';
 
 export const BENCH_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 
@@ -12,15 +13,15 @@ export interface BenchService {
 }
 
 /**
- * A fresh database on the local PostgreSQL server (BENCH_DATABASE_URL or TEST_DATABASE_URL to override) and the
- * built service as a separate process, so the bench measures what a deployment runs.
+ * A fresh database on `serverUrl`'s server (see benchPostgresUrl) and the built service as a
+ * separate process, so the bench measures what a deployment runs.
  */
-export async function startBenchService(env: Record<string, string> = {}): Promise<BenchService> {
+export async function startBenchService(
+  env: Record<string, string> = {},
+  serverUrl?: string,
+): Promise<BenchService> {
   buildIfNeeded();
-  const adminUrl =
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    'postgresql://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = serverUrl ?? (await benchPostgresUrl('shared'));
   const name = `twin_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

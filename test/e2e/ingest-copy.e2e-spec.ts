@@ -76,6 +76,7 @@ beforeAll(async () => {
     'cp-c',
     'cp-mine',
     'cp-other',
+    'cp-sure',
   ]) {
     expect((await t.request('POST', '/cells', sampleCell(id))).status).toBe(201);
   }
@@ -192,5 +193,28 @@ describe.skipIf(!adminUrl)('ingest by binary COPY (real PostgreSQL server)', () 
       `SELECT cell_id, min_seq::int FROM twin_pending WHERE cell_id IN ('cp-mine', 'cp-other')`,
     );
     expect(again).toEqual([{ cell_id: 'cp-other', min_seq: 30 }]);
+  });
+
+  it('asks nobody about cells whose lease is surely held, and still about the others', async () => {
+    const me = t.config.instanceId;
+    // The lease table says another instance holds both: only a statement that asks would see that.
+    await sql.query(
+      `INSERT INTO cell_leases (cell_id, owner, expires_at) VALUES ('cp-sure', 'another-instance', now() + interval '1 hour')
+       ON CONFLICT (cell_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at`,
+    );
+    await sql.query("UPDATE cell_leases SET owner = 'another-instance' WHERE cell_id = 'cp-other'");
+    await sql.query("DELETE FROM twin_pending WHERE cell_id IN ('cp-sure', 'cp-other')");
+    const inserted = await repo.insertBatch(
+      [...rows('cp-sure', 0, 5), ...rows('cp-other', 100, 105)],
+      me,
+      (cellId) => cellId === 'cp-sure',
+    );
+    expect(inserted.filter((r) => !r.pending).map((r) => r.cell_id)).toEqual(Array(5).fill('cp-sure'));
+    expect(inserted.filter((r) => r.pending).map((r) => r.cell_id)).toEqual(Array(5).fill('cp-other'));
+    const { rows: pending } = await sql.query(
+      `SELECT cell_id, min_seq::int FROM twin_pending WHERE cell_id IN ('cp-sure', 'cp-other')`,
+    );
+    expect(pending).toEqual([{ cell_id: 'cp-other', min_seq: 100 }]);
+    expect(await stored('cp-sure')).toHaveLength(5);
   });
 });

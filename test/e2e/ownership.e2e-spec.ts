@@ -3,6 +3,7 @@ import { logSpacedFrequenciesHz } from '@twin/eis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CellLeaseRepository } from '../../apps/api/src/ownership/cell-lease.repository';
+import { CellOwnershipService } from '../../apps/api/src/ownership/cell-ownership.service';
 import { SOLID_STATE_TRUTH, solidStatePoints } from '../support/solid-state-spectrum';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
@@ -122,6 +123,24 @@ describe.skipIf(!adminUrl)('cell ownership across two instances (real PostgreSQL
     await writer.query('COMMIT');
     expect(await claim).toEqual(['own-lock']);
     await writer.end();
+  });
+
+  it('trusts a lease without asking only while its last confirmation is fresh', async () => {
+    expect((await a.request('POST', '/cells', sampleCell('own-sure'))).status).toBe(201);
+    // No timers started (no onModuleInit): nothing renews, so the confirmation only ages.
+    const probe = new CellOwnershipService(
+      { ...a.config, instanceId: 'instance-probe', leaseTtlMs: 1_000 },
+      a.app.get(CellLeaseRepository),
+    );
+    expect(probe.surelyHolds('own-sure')).toBe(false);
+    expect(await probe.claimAtStart(['own-sure'])).toEqual(['own-sure']);
+    expect(probe.surelyHolds('own-sure')).toBe(true);
+    expect(probe.surelyHolds('own-x')).toBe(false);
+    expect(a.app.get(CellOwnershipService).surelyHolds('own-sure')).toBe(false);
+    // Past 80 % of the TTL the database may soon let another instance take it: ask again.
+    await new Promise((r) => setTimeout(r, 850));
+    expect(probe.surelyHolds('own-sure')).toBe(false);
+    await probe.releaseAll();
   });
 
   it("fits a spectrum posted to the non-owner on the owner, once, and calibrates the owner's twin", async () => {

@@ -5,7 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
 import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
 import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
-import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+import {
+  privatePostgresAvailable,
+  startPrivatePostgres,
+  type PrivatePostgres,
+} from '../support/private-postgres';
 
 /**
  * PostgreSQL stopped while rigs publish on MQTT and NATS JetStream (a private server, so the

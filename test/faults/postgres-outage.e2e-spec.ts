@@ -4,7 +4,11 @@ import { RigConnection, type WireSample } from '../../apps/rig-sim/src/rig-conne
 import { apiCall } from '../support/api-call';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
 import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
-import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+import {
+  privatePostgresAvailable,
+  startPrivatePostgres,
+  type PrivatePostgres,
+} from '../support/private-postgres';
 
 /**
  * PostgreSQL stopped for 30 s under ingest, then started again (a private server, so the machine's

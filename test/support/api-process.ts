@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -40,6 +41,12 @@ export async function startApiProcess(env: Record<string, string>, port: number)
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // API_OUTPUT_DIR keeps each instance's output (e.g. with API_NODE_ARGS=--trace-gc) for diagnosis.
+  if (process.env.API_OUTPUT_DIR) {
+    const file = createWriteStream(join(process.env.API_OUTPUT_DIR, `api-${port}.log`));
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+  }
   const stopped = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60_000;

@@ -149,7 +149,9 @@ export class IngestService implements OnModuleDestroy {
     try {
       // Free cells become ours before the write, so the insert can tell who steps their twins.
       await this.ownership.acquire(new Set(jobOf.keys()));
-      const inserted = await this.samples.insertBatch(rows, this.ownership.instanceId);
+      const inserted = await this.samples.insertBatch(rows, this.ownership.instanceId, (cellId) =>
+        this.ownership.surelyHolds(cellId),
+      );
       const commitStamp = this.twin.noteCommit();
       const seconds = (performance.now() - startedMs) / 1000;
       this.events$.next({ kind: 'commit', rows: total, inserted: inserted.length, seconds, waitedSeconds });

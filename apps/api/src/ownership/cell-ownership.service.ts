@@ -11,6 +11,11 @@ export interface CatchUpWork {
 }
 
 const ORPHANS_PER_SWEEP = 1_000;
+/**
+ * Share of LEASE_TTL_MS after a confirmation during which the lease is taken as surely ours without
+ * asking the database; the rest covers the two clocks' rates and a statement's time on the wire.
+ */
+const SURE_SHARE_OF_TTL = 0.8;
 
 /**
  * Decides which instance advances each cell's twin (issue #10): one lease per cell in the
@@ -23,6 +28,11 @@ const ORPHANS_PER_SWEEP = 1_000;
 export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ownership');
   private readonly owned = new Set<string>();
+  /**
+   * performance.now() just before the statement that last claimed or renewed each held lease: the
+   * database set its expiry to its own now() + TTL, which is no earlier than this.
+   */
+  private readonly confirmedAtMs = new Map<string, number>();
   /** Cells another live instance holds: not asked for again until this time (ms). */
   private readonly heldElsewhereUntil = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -58,6 +68,16 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     return [...this.owned];
   }
 
+  /**
+   * True while this instance's lease of the cell cannot have expired, so nobody can have taken it:
+   * the writer then skips asking the database who holds the cell after a commit. False once a
+   * renewal is overdue (e.g. the database is unreachable), and the writer asks again.
+   */
+  surelyHolds(cellId: string): boolean {
+    const at = this.confirmedAtMs.get(cellId);
+    return at !== undefined && performance.now() - at < this.config.leaseTtlMs * SURE_SHARE_OF_TTL;
+  }
+
   onModuleInit(): void {
     const renewEveryMs = Math.max(100, Math.floor(this.config.leaseTtlMs / 3));
     this.timers.push(
@@ -85,11 +105,13 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     }
     if (wanted.length === 0) return;
     await this.exclusive(async () => {
+      const sentAt = performance.now();
       const claimed = new Set(await this.leases.claim(this.instanceId, wanted, this.config.leaseTtlMs));
       const askAgainAt = Date.now() + this.config.leaseTtlMs / 3;
       for (const cellId of wanted) {
         if (claimed.has(cellId)) {
           this.owned.add(cellId);
+          this.confirmedAtMs.set(cellId, sentAt);
           this.heldElsewhereUntil.delete(cellId);
         } else {
           this.heldElsewhereUntil.set(cellId, askAgainAt);
@@ -101,8 +123,12 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
   /** Start-up: takes every listed cell that nobody else holds; returns those now ours. */
   async claimAtStart(cellIds: readonly string[]): Promise<string[]> {
     return this.exclusive(async () => {
+      const sentAt = performance.now();
       const claimed = await this.leases.claim(this.instanceId, cellIds, this.config.leaseTtlMs);
-      for (const cellId of claimed) this.owned.add(cellId);
+      for (const cellId of claimed) {
+        this.owned.add(cellId);
+        this.confirmedAtMs.set(cellId, sentAt);
+      }
       return claimed;
     });
   }
@@ -112,6 +138,7 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     this.stopTimers();
     await this.exclusive(async () => {
       if (this.owned.size === 0) return;
+      this.confirmedAtMs.clear();
       await this.leases.release(this.instanceId);
       this.owned.clear();
     });
@@ -141,15 +168,20 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async renewHeld(): Promise<void> {
+    const renewedAt = performance.now();
     const held = new Set(await this.leases.renew(this.instanceId, this.config.leaseTtlMs));
+    for (const cellId of held) this.confirmedAtMs.set(cellId, renewedAt);
     for (const cellId of [...this.owned]) {
       if (held.has(cellId)) continue;
       this.owned.delete(cellId);
+      this.confirmedAtMs.delete(cellId);
       this.logger.warn(`lost the lease of ${cellId}; another instance advances it now`);
       this.lost$.next(cellId);
     }
     const orphans = await this.leases.orphans(ORPHANS_PER_SWEEP);
+    const claimedAt = performance.now();
     const taken = await this.leases.claim(this.instanceId, orphans, this.config.leaseTtlMs);
+    for (const cellId of taken) this.confirmedAtMs.set(cellId, claimedAt);
     for (const cellId of [...held, ...taken]) this.gain(cellId);
     this.lastProblem = '';
   }

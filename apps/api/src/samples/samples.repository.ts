@@ -34,6 +34,8 @@ export interface SeriesBucket {
   temperatureC: { min: number; avg: number; max: number } | null;
 }
 
+const NOT_KNOWN = (): boolean => false;
+
 /** An announcement only ever lowers where the owner's catch-up starts. */
 const LOWER_PENDING_MIN_SEQ = `ON CONFLICT (cell_id) DO UPDATE
   SET min_seq = LEAST(twin_pending.min_seq, EXCLUDED.min_seq), updated_at = now()`;
@@ -75,11 +77,18 @@ export class SamplesRepository {
    * On a server that takes COPY, the new rows go in by binary COPY (several times cheaper on both
    * sides than the INSERT's array parameters); PGlite, or a batch holding an already stored key, takes
    * the single INSERT … ON CONFLICT statement.
+   *
+   * `surelyHeld` names cells whose lease `owner` is known to hold past the commit (see
+   * CellOwnershipService.surelyHolds): after a COPY nobody need ask the database about them.
    */
-  async insertBatch(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[]> {
+  async insertBatch(
+    batch: readonly SampleToWrite[],
+    owner: string,
+    surelyHeld: (cellId: string) => boolean = NOT_KNOWN,
+  ): Promise<InsertedSample[]> {
     if (batch.length === 0) return [];
     if (this.db.copyIn) {
-      const copied = await this.copyBatch(batch, owner);
+      const copied = await this.copyBatch(batch, owner, surelyHeld);
       if (copied) return copied;
     }
     return this.insertBatchByStatement(batch, owner);
@@ -91,9 +100,13 @@ export class SamplesRepository {
    * it has committed (copyThenAnnounce, three round trips); on TimescaleDB, whose unique index carries
    * ts, a probe for stored keys must come first, in one transaction with the COPY (copyInTransaction).
    */
-  async copyBatch(batch: readonly SampleToWrite[], owner: string): Promise<InsertedSample[] | null> {
+  async copyBatch(
+    batch: readonly SampleToWrite[],
+    owner: string,
+    surelyHeld: (cellId: string) => boolean = NOT_KNOWN,
+  ): Promise<InsertedSample[] | null> {
     return this.db.variant === 'postgresql'
-      ? this.copyThenAnnounce(batch, owner)
+      ? this.copyThenAnnounce(batch, owner, surelyHeld)
       : this.copyInTransaction(batch, owner);
   }
 
@@ -105,10 +118,14 @@ export class SamplesRepository {
    * the whole COPY, so nothing of it is kept. Unlike the transaction, the two steps can be split by
    * a failure: rows committed whose announcement failed are answered 503, and their resend, all
    * duplicates, goes the ON CONFLICT way, which announces cells held elsewhere from the whole batch.
+   *
+   * Cells `surelyHeld` at the commit are left out of the statement (no take-over can have come before
+   * it); when that is all of them, the statement is not sent at all.
    */
   private async copyThenAnnounce(
     batch: readonly SampleToWrite[],
     owner: string,
+    surelyHeld: (cellId: string) => boolean,
   ): Promise<InsertedSample[] | null> {
     const client = await this.db.pool.connect();
     let broken: Error | undefined;
@@ -120,7 +137,9 @@ export class SamplesRepository {
         throw error;
       }
       const ranges = seqRangesByCell(batch);
-      const cellIds = [...ranges.keys()].sort();
+      const cellIds = [...ranges.keys()].filter((c) => !surelyHeld(c)).sort();
+      if (cellIds.length === 0)
+        return batch.map((r) => ({ cell_id: r.cellId, seq: r.sample.seq, pending: false }));
       const { rows } = await client.query<{ cell_id: string }>(
         `WITH held AS (
            SELECT cell_id FROM cell_leases
@@ -135,7 +154,11 @@ export class SamplesRepository {
         [owner, cellIds, cellIds.map((c) => ranges.get(c)!.lo)],
       );
       const ours = new Set(rows.map((r) => r.cell_id));
-      return batch.map((r) => ({ cell_id: r.cellId, seq: r.sample.seq, pending: !ours.has(r.cellId) }));
+      return batch.map((r) => ({
+        cell_id: r.cellId,
+        seq: r.sample.seq,
+        pending: !ours.has(r.cellId) && !surelyHeld(r.cellId),
+      }));
     } catch (error) {
       // A COPY that failed mid-stream may leave the connection unusable: the pool must drop it.
       broken = error as Error;

@@ -16,10 +16,20 @@ export interface PrivatePostgres {
 export const privatePostgresAvailable = existsSync(join(BIN, 'pg_ctl'));
 
 /**
- * A throw-away PostgreSQL 15 server for fault tests, so stopping it never disturbs the machine's
- * shared server. PostgreSQL refuses to run as root, hence `runuser -u postgres` when we are root.
+ * Server settings (`-c name=value`). The fault tests' default trades durability for speed (they
+ * stop the server, they never crash it); a benchmark passes `fsync: 'on'` and its own sizing.
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export type PostgresSettings = Record<string, string | number>;
+
+const FAULT_TEST_SETTINGS: PostgresSettings = { fsync: 'off', max_connections: 50 };
+
+/**
+ * A throw-away PostgreSQL 15 server, so stopping or tuning it never disturbs the machine's shared
+ * server. PostgreSQL refuses to run as root, hence `runuser -u postgres` when we are root.
+ */
+export async function startPrivatePostgres(
+  settings: PostgresSettings = FAULT_TEST_SETTINGS,
+): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'twin-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -39,7 +49,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     );
   const port = await freePort();
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  const options = [
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
+  ].join(' ');
   const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
