@@ -4,9 +4,20 @@ import { connect } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/api-process';
+import type { TwinStatePayload } from '@twin/contracts';
+import { createClient } from 'redis';
+import { cellRoom } from '../../apps/api/src/live/live-events';
+import { LiveGateway } from '../../apps/api/src/live/live.gateway';
 import { CellOwnershipService } from '../../apps/api/src/ownership/cell-ownership.service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { ADMIN_TOKEN, connected, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+import {
+  ADMIN_TOKEN,
+  connected,
+  eventually,
+  sampleCell,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app';
 
 /**
  * Two instances sharing one database and one Redis: a browser on A sees cells ingested on B. With
@@ -101,6 +112,31 @@ describe.skipIf(!haveRedis || !inject('pgAdminUrl'))('socket.io Redis adapter ac
     for (let i = 0; i < 20 && !seen; i++) seen = await seenAcross(b, browser, 500);
     expect(seen).toBe(true);
     expect(await seenAcross(b, browser, 3000)).toBe(true);
+    browser.close();
+  });
+
+  it("sends one turn's states to the other instances as one Redis message", async () => {
+    const browser = b.socket('/live', ADMIN_TOKEN);
+    await connected(browser);
+    expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+    const monitor = createClient({ url: `redis://127.0.0.1:${redisPort}` });
+    await monitor.connect();
+    const channels: string[] = [];
+    await monitor.pSubscribe('socket.io*', (_message, channel) => channels.push(channel));
+    const got: number[] = [];
+    browser.on('twin', (state: { seq: number }) => got.push(state.seq));
+    const gateway = a.app.get(LiveGateway);
+    const base = (await a.request('GET', '/cells/scale-1')).body.state as TwinStatePayload;
+    for (let k = 0; k < 10; k++)
+      gateway.clientSend('twin', cellRoom('scale-1'), { ...base, seq: 10_000 + k });
+    await eventually(
+      async () => got.length,
+      (n) => n >= 10,
+      5_000,
+    );
+    expect(got).toEqual(Array.from({ length: 10 }, (_, k) => 10_000 + k));
+    expect(channels).toHaveLength(1);
+    await monitor.quit();
     browser.close();
   });
 

@@ -14,9 +14,15 @@ import { AuthService } from '../auth/auth.service';
 import { requireSocketRoles, type AuthedSocket } from '../auth/socket-auth';
 import { CellsService } from '../cells/cells.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { sharesRoomsAcrossInstances } from '../scale/redis-io.adapter';
 import { TwinService } from '../twin/twin.service';
 import { CELL_ROOM_PREFIX, cellRoom, replayRoom, type LiveClientEventMap } from './live-events';
 import { SlowReaders, type EngineConnection } from './slow-readers';
+
+type PendingTwin = { room: string | string[]; payload: LiveClientEventMap['twin'] };
+
+/** Instance-to-instance event (Redis) carrying one turn's `twin` states; browsers never see it. */
+const TWIN_BATCH_EVENT = 'twin.batch';
 
 /**
  * `/live`: browsers subscribe to cells and receive `twin` states. It is also the one place the
@@ -29,8 +35,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   /** Every event sent (name and room), for metrics. */
   readonly sent$ = new Subject<{ event: keyof LiveClientEventMap; rooms: string[] }>();
   private readonly slowReaders: SlowReaders;
-  private readonly pendingTwins: { room: string | string[]; payload: LiveClientEventMap['twin'] }[] = [];
+  private readonly pendingTwins: PendingTwin[] = [];
   private twinFlush: NodeJS.Immediate | null = null;
+  /** Set when other instances share the rooms: each turn's states then reach them in one message. */
+  private crossInstance = false;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -43,6 +51,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(namespace: Namespace): void {
     requireSocketRoles(namespace, this.auth, ['admin', 'viewer']);
+    this.crossInstance = sharesRoomsAcrossInstances(namespace.server);
+    if (this.crossInstance) namespace.on(TWIN_BATCH_EVENT, (batch: PendingTwin[]) => this.emitTwins(batch));
   }
 
   handleConnection(socket: AuthedSocket): void {
@@ -71,16 +81,25 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   /**
    * States made in one turn (a committed batch's cells, a replay slice) go out in one burst: engine.io
    * then writes each socket's share in one or two system calls instead of one per state, which was a
-   * quarter of the service's CPU when every sample's state was pushed.
+   * quarter of the service's CPU when every sample's state was pushed. Other instances get the whole
+   * burst as one Redis message instead of one per state through the adapter (encode, publish, decode
+   * and re-broadcast each), which had cost more than the push itself; each sends it to its own sockets.
    */
   private flushTwins(): void {
     this.twinFlush = null;
     const batch = this.pendingTwins.splice(0);
+    this.emitTwins(batch);
+    if (this.crossInstance) this.namespace.serverSideEmit(TWIN_BATCH_EVENT, batch);
+    for (const { room } of batch)
+      this.sent$.next({ event: 'twin', rooms: Array.isArray(room) ? room : [room] });
+  }
+
+  /** To this instance's sockets only, skipping its slow readers. */
+  private emitTwins(batch: readonly PendingTwin[]): void {
     const except = this.slowReaders.size > 0 ? this.slowReaders.ids : null;
     for (const { room, payload } of batch) {
-      const target = this.namespace.to(room);
+      const target = this.namespace.local.to(room);
       (except ? target.except(except) : target).emit('twin', payload);
-      this.sent$.next({ event: 'twin', rooms: Array.isArray(room) ? room : [room] });
     }
   }
 

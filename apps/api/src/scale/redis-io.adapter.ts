@@ -10,6 +10,17 @@ type RedisClient = ReturnType<typeof createClient>;
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
 type IoServerOptions = Parameters<IoAdapter['createIOServer']>[1];
 
+/** Servers whose rooms span instances through Redis (see sharesRoomsAcrossInstances). */
+const sharedServers = new WeakSet<object>();
+
+/**
+ * Whether `server` was set up by a RedisIoAdapter with Redis: its namespaces can then reach the
+ * other instances with `serverSideEmit`.
+ */
+export function sharesRoomsAcrossInstances(server: object): boolean {
+  return sharedServers.has(server);
+}
+
 /**
  * socket.io across instances: with `REDIS_URL`, every room emit is also published to Redis and
  * replayed by the other instances to their own sockets, so a browser on instance A sees states of
@@ -71,7 +82,10 @@ export class RedisIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: IoServerOptions): IoServer {
     const server = super.createIOServer(port, options);
     coalesceWebSocketWrites(server.engine as unknown as EngineServer);
-    if (this.adapterFactory) server.adapter(this.adapterFactory);
+    if (this.adapterFactory) {
+      server.adapter(this.adapterFactory);
+      sharedServers.add(server);
+    }
     return server;
   }
 
