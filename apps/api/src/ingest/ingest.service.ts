@@ -18,7 +18,7 @@ export type IngestEvent =
 type TwinJob =
   | { kind: 'batch'; byCell: Map<string, SamplePoint[]>; rows: number; commitStamp: number }
   | ({ kind: 'catchUp' } & CatchUpWork);
-type Committed = { byCell: Map<string, SamplePoint[]>; commitStamp: number };
+type Committed = { byCell: Map<string, SamplePoint[]>; commitStamp: number; rows: number };
 
 interface IngestJob {
   cellId: string;
@@ -49,6 +49,13 @@ export class IngestService implements OnModuleDestroy {
   private twinQueueDepth = 0;
   /** Committed rows still waiting for the twin: they count against the ingest bound too. */
   private twinQueuedRows = 0;
+  /**
+   * Past this many rows waiting for the twin, writers hold their next batch until the twin has
+   * caught up below it: acks come later and closed-loop rigs slow to the model's pace, instead of
+   * the queue filling to INGEST_MAX_PENDING_ROWS and every rig getting 503s and a one-second wait.
+   */
+  private readonly twinLagLimitRows: number;
+  private twinCaughtUp: { promise: Promise<void>; resolve(): void } | null = null;
   readonly events$ = new Subject<IngestEvent>();
 
   constructor(
@@ -57,6 +64,10 @@ export class IngestService implements OnModuleDestroy {
     private readonly twin: TwinService,
     private readonly ownership: CellOwnershipService,
   ) {
+    this.twinLagLimitRows = Math.max(
+      2 * config.ingestBatchMaxRows,
+      Math.floor(config.ingestMaxPendingRows / 8),
+    );
     this.writerDone = new Promise((done) =>
       this.subscriptions.push(
         this.jobs$
@@ -120,11 +131,8 @@ export class IngestService implements OnModuleDestroy {
       this.finished.delete(this.nextToHandOver);
       this.nextToHandOver += 1;
       if (ready && ready.byCell.size > 0) {
-        let rows = 0;
-        for (const list of ready.byCell.values()) rows += list.length;
         this.twinQueueDepth += 1;
-        this.twinQueuedRows += rows;
-        this.committed$.next({ kind: 'batch', ...ready, rows });
+        this.committed$.next({ kind: 'batch', ...ready });
       }
     }
   }
@@ -144,6 +152,8 @@ export class IngestService implements OnModuleDestroy {
       }
     });
     const total = batch.reduce((n, j) => n + j.samples.length, 0);
+    // Counted as the batch's wait for a writer (twin_ingest_writer_wait_seconds), not as commit time.
+    if (this.twinQueuedRows > this.twinLagLimitRows) await this.twinBelowLagLimit();
     const startedMs = performance.now();
     const waitedSeconds = (startedMs - batch[0].arrivedAtMs) / 1000;
     try {
@@ -179,8 +189,13 @@ export class IngestService implements OnModuleDestroy {
         if (!list) byCell.set(cellId, (list = []));
         list.push(sample);
       }
+      // Counted from the commit, not from the hand-over: a batch committed ahead of an earlier one
+      // waits for it, and the writers' lag check must see its rows meanwhile.
+      let twinRows = 0;
+      for (const list of byCell.values()) twinRows += list.length;
+      this.twinQueuedRows += twinRows;
       handed = true;
-      this.handOver(tag, { byCell, commitStamp });
+      this.handOver(tag, { byCell, commitStamp, rows: twinRows });
     } catch (error) {
       this.logger.warn(`batch of ${total} rows not committed: ${(error as Error).message}`);
       this.events$.next({ kind: 'failed', rows: total, seconds: (performance.now() - startedMs) / 1000 });
@@ -194,6 +209,15 @@ export class IngestService implements OnModuleDestroy {
       // A failed batch still takes its turn, or every later batch would wait for it forever.
       if (!handed) this.handOver(tag, null);
     }
+  }
+
+  private twinBelowLagLimit(): Promise<void> {
+    if (!this.twinCaughtUp) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.twinCaughtUp = { promise, resolve };
+    }
+    return this.twinCaughtUp.promise;
   }
 
   private async advanceTwins(job: TwinJob): Promise<void> {
@@ -216,6 +240,10 @@ export class IngestService implements OnModuleDestroy {
     } finally {
       this.twinQueueDepth -= 1;
       this.twinQueuedRows -= job.rows;
+      if (this.twinCaughtUp && this.twinQueuedRows <= this.twinLagLimitRows) {
+        this.twinCaughtUp.resolve();
+        this.twinCaughtUp = null;
+      }
     }
   }
 

@@ -1,0 +1,101 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { IngestService } from '../../apps/api/src/ingest/ingest.service';
+import { TwinService } from '../../apps/api/src/twin/twin.service';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * When the model steps slower than samples commit, the writers hold their next batch once the rows
+ * waiting for the twin pass max(2 × INGEST_BATCH_MAX_ROWS, INGEST_MAX_PENDING_ROWS / 8): acks come
+ * later instead of the twin queue filling to the ingest bound (and every rig then getting 503s).
+ * The twin is held back here by a gate in front of the real TwinService.applyBatch.
+ */
+const BATCH_ROWS = 100;
+const MAX_PENDING = 2_000;
+const LAG_LIMIT = Math.max(2 * BATCH_ROWS, MAX_PENDING / 8);
+const WRITERS = 2;
+const T0 = Date.UTC(2026, 10, 26);
+let db: TestDatabase;
+let t: TestApp;
+let sql: pg.Client;
+
+const samples = (from: number, n: number) =>
+  Array.from({ length: n }, (_, k) => ({
+    seq: from + k,
+    ts: T0 + (from + k) * 1000,
+    voltageV: 3.6 + (from + k) / 10_000,
+    currentA: 0.001,
+  }));
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('pgAdminUrl'));
+  t = await startTestApp(db.url, {
+    RATE_LIMIT_PER_SECOND: '0',
+    INGEST_MAX_PENDING_ROWS: String(MAX_PENDING),
+    INGEST_BATCH_MAX_ROWS: String(BATCH_ROWS),
+    INGEST_WRITERS: String(WRITERS),
+  });
+  sql = new pg.Client({ connectionString: db.url ?? undefined });
+  await sql.connect();
+  expect((await t.request('POST', '/cells', sampleCell('lag-1'))).status).toBe(201);
+});
+afterAll(async () => {
+  await sql?.end();
+  await t?.close();
+  await db?.drop();
+});
+
+describe.skipIf(!inject('pgAdminUrl'))('ingest held back by a lagging twin', () => {
+  it('delays acks while the twin is behind, refuses nothing, and answers everything once it catches up', async () => {
+    const twin = t.app.get(TwinService);
+    const ingest = t.app.get(IngestService);
+    const applyBatch = twin.applyBatch.bind(twin);
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    twin.applyBatch = async (...args) => {
+      await gate;
+      return applyBatch(...args);
+    };
+
+    try {
+      await ingestWhileTheTwinWaits(ingest, openGate);
+    } finally {
+      openGate();
+      twin.applyBatch = applyBatch;
+    }
+    const state = await eventually(
+      async () => (await t.request('GET', '/cells/lag-1')).body.state,
+      (s) => s?.seq === 1_199,
+      10_000,
+    );
+    expect(state.seq).toBe(1_199);
+  });
+});
+
+async function ingestWhileTheTwinWaits(ingest: IngestService, openGate: () => void): Promise<void> {
+  let answered = 0;
+  const posts = Array.from({ length: 12 }, (_, i) =>
+    t.request('POST', '/cells/lag-1/samples', { samples: samples(i * 100, 100) }).then((res) => {
+      answered += 1;
+      return res;
+    }),
+  );
+  // The writers commit until the waiting rows pass the limit, then hold the rest.
+  await eventually(
+    async () => ingest.queueDepth.twinRows,
+    (rows) => rows > LAG_LIMIT,
+    5_000,
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  expect(ingest.queueDepth.twinRows).toBeLessThanOrEqual(LAG_LIMIT + WRITERS * BATCH_ROWS);
+  expect(answered).toBeLessThanOrEqual((LAG_LIMIT + WRITERS * BATCH_ROWS) / 100);
+  expect(answered).toBeLessThan(12);
+
+  openGate();
+  const results = await Promise.all(posts);
+  expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+  expect(results.reduce((n, r) => n + r.body.accepted, 0)).toBe(1_200);
+  const { rows } = await sql.query("SELECT count(*)::int AS n FROM samples WHERE cell_id = 'lag-1'");
+  expect(rows[0].n).toBe(1_200);
+}
