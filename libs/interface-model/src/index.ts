@@ -86,6 +86,7 @@ export {
   type TwinCache,
   type TwinOptions,
   type TwinOutput,
+  type TwinReading,
   type TwinSample,
   type TwinState,
   type TwinStepResult,

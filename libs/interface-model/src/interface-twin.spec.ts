@@ -72,6 +72,29 @@ describe('interface twin: determinism and checkpointing', () => {
   });
 });
 
+describe('interface twin: advance + outputOf', () => {
+  it('steps the same states as step, and its reading of any state is what step returned there', () => {
+    const samples = trajectory(3000);
+    const twin = createInterfaceTwin(cell, { kD: 0.5 });
+    const full = runAll(samples);
+    let s = twin.initialState();
+    const readings: string[] = [];
+    for (const x of samples) {
+      s = twin.advance(s, x);
+      readings.push(JSON.stringify(twin.outputOf(s)));
+    }
+    expect(s).toEqual(full.state);
+    expect(readings).toEqual(
+      full.outputs.map(({ sclReused, ...reading }) => (void sclReused, JSON.stringify(reading))),
+    );
+  });
+
+  it('has no reading before the first sample', () => {
+    const twin = createInterfaceTwin(cell);
+    expect(() => twin.outputOf(twin.initialState())).toThrow(/no stepped sample/);
+  });
+});
+
 describe('interface twin: cached values equal a full evaluation', () => {
   it('a re-solved step equals evaluateInterface; reused steps equal it at the anchor SOC with current mechanics', () => {
     const twin = createInterfaceTwin(cell);

@@ -68,11 +68,15 @@ export interface TwinState {
   readonly lastSample: TwinSample | null;
 }
 
-export interface TwinOutput {
+/** What the twin says at a stepped state: a pure function of that state (`outputOf`). */
+export interface TwinReading {
   readonly interface: InterfaceSummary;
   readonly regime: RegimeResult;
   readonly mechanics: MechanicsReport;
   readonly model: ModelStamp;
+}
+
+export interface TwinOutput extends TwinReading {
   /** true when the SCL values come from the cache (SOC within tolerance of the cached point). */
   readonly sclReused: boolean;
 }
@@ -105,6 +109,14 @@ export interface InterfaceTwin {
   step(state: TwinState, sample: TwinSample): TwinStepResult;
   /** Same as step but always re-solves the SCL (the benchmark baseline and the cache test's reference). */
   stepUncached(state: TwinState, sample: TwinSample): TwinStepResult;
+  /**
+   * The state step alone: `step(s, x).state`, without assembling the output. The output is a pure
+   * function of the stepped state (`outputOf`), so a caller that reads only some samples' outputs
+   * (the live path: the newest of a batch and the few it pushes) computes just those.
+   */
+  advance(state: TwinState, sample: TwinSample): TwinState;
+  /** The reading of a stepped state: what `step` returned with it, but for `sclReused`. */
+  outputOf(state: TwinState): TwinReading;
   calibrate(
     state: TwinState,
     measuredInterfaceResistanceOhmCm2: number,
@@ -163,7 +175,7 @@ export function createInterfaceTwin(
     return cell;
   }
 
-  function run(state: TwinState, sample: TwinSample, forceRecompute: boolean): TwinStepResult {
+  function advance(state: TwinState, sample: TwinSample, forceRecompute: boolean): TwinState {
     const temperatureK = validateSample(sample);
     const cell = cellFor(state.calibration);
     const { soc, stackPressureMPa, cycle } = sample;
@@ -192,26 +204,39 @@ export function createInterfaceTwin(
           parameterHash: cell.parameterHash,
           electrostatics: electrostaticsAt(cell, soc, temperatureK, 0).part,
         };
-    const mechanics = mechanicsAt(cell, soc, stackPressureMPa, mechanicsState);
-    const { summary, regime } = assemble(cell, cache.electrostatics, mechanics);
     return {
-      state: {
-        schema: 1,
-        parameterHash: cell.parameterHash,
-        calibration: state.calibration,
-        mechanics: mechanicsState,
-        cache,
-        samples: state.samples + 1,
-        sclEvaluations: state.sclEvaluations + (reuse ? 0 : 1),
-        lastSample: { soc, temperatureC: sample.temperatureC, stackPressureMPa, cycle },
-      },
-      output: {
-        interface: summary,
-        regime,
-        mechanics,
-        model: { version: MODEL_VERSION, parameterHash: cell.parameterHash },
-        sclReused: reuse,
-      },
+      schema: 1,
+      parameterHash: cell.parameterHash,
+      calibration: state.calibration,
+      mechanics: mechanicsState,
+      cache,
+      samples: state.samples + 1,
+      sclEvaluations: state.sclEvaluations + (reuse ? 0 : 1),
+      lastSample: { soc, temperatureC: sample.temperatureC, stackPressureMPa, cycle },
+    };
+  }
+
+  /** Contact and mechanics at the state's last sample (§4), assembled with its cached SCL. */
+  function outputOf(state: TwinState): TwinReading {
+    const last = state.lastSample;
+    if (!last || !state.cache) throw new InterfaceModelInputError('state', 'has no stepped sample yet');
+    const cell = cellFor(state.calibration);
+    const mechanics = mechanicsAt(cell, last.soc, last.stackPressureMPa, state.mechanics);
+    const { summary, regime } = assemble(cell, state.cache.electrostatics, mechanics);
+    return {
+      interface: summary,
+      regime,
+      mechanics,
+      model: { version: MODEL_VERSION, parameterHash: cell.parameterHash },
+    };
+  }
+
+  function run(state: TwinState, sample: TwinSample, forceRecompute: boolean): TwinStepResult {
+    const next = advance(state, sample, forceRecompute);
+    // A cache hit is the one step that does not count an SCL evaluation.
+    return {
+      state: next,
+      output: { ...outputOf(next), sclReused: next.sclEvaluations === state.sclEvaluations },
     };
   }
 
@@ -231,6 +256,8 @@ export function createInterfaceTwin(
     },
     step: (state, sample) => run(state, sample, false),
     stepUncached: (state, sample) => run(state, sample, true),
+    advance: (state, sample) => advance(state, sample, false),
+    outputOf,
     calibrate(state, measured) {
       const last = state.lastSample;
       if (!last)

@@ -118,6 +118,38 @@ describe('model plugin', () => {
     expect(state.outputs).toEqual({ doubledSoc: 0.4, n: 2 });
     expect(state.model).toEqual({ n: 2 });
   });
+
+  it('steps without outputs where asked and ends in the same state once a sample is stepped with them', () => {
+    let advanced = 0;
+    const plugin: TwinModelPlugin<{ n: number; socSum: number }> = {
+      version: 't',
+      parameterHash: 'h',
+      init: () => ({ n: 0, socSum: 0 }),
+      step: (s, input) => {
+        const next = { n: s.n + 1, socSum: s.socSum + input.soc };
+        return { state: next, outputs: { n: next.n, socSum: next.socSum } };
+      },
+      advance: (s, input) => ((advanced += 1), { n: s.n + 1, socSum: s.socSum + input.soc }),
+      outputsOf: (s) => ({ n: s.n, socSum: s.socSum }),
+    };
+    const samples = Array.from({ length: 6 }, (_, k) => ({
+      seq: k,
+      tsMs: t0 + k * 1000,
+      voltageV: 3.6,
+      currentA: 0.0025,
+    }));
+    const every = run(samples, plugin as TwinModelPlugin).state;
+    const afterThree = run(samples.slice(0, 3), plugin as TwinModelPlugin).state.outputs;
+    let state: CellTwinState | null = null;
+    samples.forEach((sample, k) => {
+      state = stepCellTwin(config, state, sample, plugin as TwinModelPlugin, k === 2 || k === 5).state;
+      // a sample stepped without outputs leaves the previous ones in place
+      if (k === 3) expect(state.outputs).toEqual(afterThree);
+    });
+    // the first sample always gets outputs (there are none to keep); 1, 3 and 4 were advanced
+    expect(advanced).toBe(3);
+    expect(state).toEqual(every);
+  });
 });
 
 describe('spreadIndex', () => {

@@ -22,6 +22,13 @@ export interface TwinModelPlugin<S = unknown> {
   readonly parameterHash: string;
   init(): S;
   step(state: S, input: TwinModelInput): { state: S; outputs: Record<string, unknown> };
+  /**
+   * `step(s, x).state` without the outputs, and the outputs of a stepped state. A model whose
+   * outputs are a pure function of its state offers both, so samples nobody reads are stepped
+   * without them (stepCellTwin's `withOutputs`).
+   */
+  advance?(state: S, input: TwinModelInput): S;
+  outputsOf?(state: S): Record<string, unknown>;
   /** Folds a measured interface resistance (Ω·cm²) into the model state; outputs change from the next step. */
   calibrate?(
     state: S,
@@ -64,11 +71,17 @@ function restCurrentA(config: CellTwinConfig): number {
  * from `initialSoc`, trapezoidal in current (issue #3); SOC is not clamped, so a mis-set capacity
  * shows up instead of hiding at 0 or 1.
  */
+/**
+ * One sample through the twin. With `withOutputs` false and a plugin that can `advance`, the
+ * model's outputs are not computed and `state.outputs` keeps the previous sample's: the caller
+ * must step a later sample with outputs (or call refreshOutputs) before anyone reads them.
+ */
 export function stepCellTwin(
   config: CellTwinConfig,
   state: CellTwinState | null,
   sample: SamplePoint,
   plugin: TwinModelPlugin | null,
+  withOutputs = true,
 ): StepResult {
   const prev = state?.last ?? null;
   const soc = prev
@@ -83,9 +96,9 @@ export function stepCellTwin(
   );
   const cycle = tracker.open!.index;
   let model = state ? state.model : plugin ? plugin.init() : null;
-  let outputs: Record<string, unknown> = {};
+  let outputs: Record<string, unknown> = state?.outputs ?? {};
   if (plugin) {
-    const stepped = plugin.step(model, {
+    const input: TwinModelInput = {
       seq: sample.seq,
       tsMs: sample.tsMs,
       soc,
@@ -93,9 +106,14 @@ export function stepCellTwin(
       currentA: sample.currentA,
       temperatureC: sample.temperatureC ?? prev?.temperatureC ?? null,
       cycle,
-    });
-    model = stepped.state;
-    outputs = stepped.outputs;
+    };
+    if (!withOutputs && state && plugin.advance) {
+      model = plugin.advance(model, input);
+    } else {
+      const stepped = plugin.step(model, input);
+      model = stepped.state;
+      outputs = stepped.outputs;
+    }
   }
   // The state object is advanced in place (one per cell, owned by its runtime): allocating a fresh
   // state per sample dominated the step's cost. Checkpoints serialise it, so history is not needed.

@@ -1,5 +1,10 @@
 import type { CellConfig } from '@twin/contracts';
-import { createInterfaceTwin, type InterfaceModelParams, type TwinState } from '@twin/interface-model';
+import {
+  createInterfaceTwin,
+  type InterfaceModelParams,
+  type TwinSample,
+  type TwinState,
+} from '@twin/interface-model';
 import type { TwinModelInput, TwinModelPlugin } from '@twin/twin';
 
 /** Room temperature stands in until a rig reports temperature (the model needs one). */
@@ -26,6 +31,21 @@ export function interfaceModelPlugin(cell: CellConfig): TwinModelPlugin<Interfac
     { cathode: cell.cathode, electrolyte: cell.electrolyte, coating: cell.coating },
     interfaceModelParams(cell),
   );
+  const advance = (state: InterfacePluginState, input: TwinModelInput): InterfacePluginState => ({
+    twin: twin.advance(state.twin, twinSample(cell, input)),
+    measuredInterfaceResistanceOhmCm2: state.measuredInterfaceResistanceOhmCm2,
+    residualOhmCm2: state.residualOhmCm2,
+  });
+  const outputsOf = (state: InterfacePluginState): Record<string, unknown> => {
+    const reading = twin.outputOf(state.twin);
+    return {
+      interface: reading.interface,
+      regime: reading.regime.regime,
+      model: reading.model,
+      measuredInterfaceResistanceOhmCm2: state.measuredInterfaceResistanceOhmCm2,
+      residualOhmCm2: state.residualOhmCm2,
+    };
+  };
   return {
     version: 'interface-model',
     calibrate(state, measuredOhmCm2) {
@@ -47,27 +67,20 @@ export function interfaceModelPlugin(cell: CellConfig): TwinModelPlugin<Interfac
       measuredInterfaceResistanceOhmCm2: null,
       residualOhmCm2: null,
     }),
+    advance,
+    outputsOf,
     step(state, input: TwinModelInput) {
-      const { state: next, output } = twin.step(state.twin, {
-        soc: Math.min(1, Math.max(0, input.soc)),
-        temperatureC: input.temperatureC ?? DEFAULT_TEMPERATURE_C,
-        stackPressureMPa: cell.stackPressureMPa,
-        cycle: Math.max(0, Math.trunc(input.cycle)),
-      });
-      return {
-        state: {
-          twin: next,
-          measuredInterfaceResistanceOhmCm2: state.measuredInterfaceResistanceOhmCm2,
-          residualOhmCm2: state.residualOhmCm2,
-        },
-        outputs: {
-          interface: output.interface,
-          regime: output.regime.regime,
-          model: output.model,
-          measuredInterfaceResistanceOhmCm2: state.measuredInterfaceResistanceOhmCm2,
-          residualOhmCm2: state.residualOhmCm2,
-        },
-      };
+      const next = advance(state, input);
+      return { state: next, outputs: outputsOf(next) };
     },
+  };
+}
+
+function twinSample(cell: CellConfig, input: TwinModelInput): TwinSample {
+  return {
+    soc: Math.min(1, Math.max(0, input.soc)),
+    temperatureC: input.temperatureC ?? DEFAULT_TEMPERATURE_C,
+    stackPressureMPa: cell.stackPressureMPa,
+    cycle: Math.max(0, Math.trunc(input.cycle)),
   };
 }

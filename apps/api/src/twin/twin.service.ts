@@ -199,10 +199,13 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     } else {
       // States before the newest, as many as the live view has room for, spread evenly over the
       // batch: a batch holding a second of samples reaches the browser as more than one point.
+      // Only the states someone reads get the model's outputs: these and the newest.
       const extra = Math.max(0, Math.min(sorted.length - 1, this.liveRoom(cellId)));
+      const last = sorted.length - 1;
       for (let i = 0, j = 0; i < sorted.length; i++) {
-        this.step(rt, sorted[i], closed);
-        if (j < extra && i === spreadIndex(j, extra, sorted.length) && rt.state) {
+        const pushed = j < extra && i === spreadIndex(j, extra, sorted.length);
+        this.step(rt, sorted[i], closed, pushed || i === last);
+        if (pushed && rt.state) {
           this.states$.next(twinPayload(cellId, rt.state));
           j += 1;
         }
@@ -379,8 +382,8 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  private step(rt: CellRuntime, sample: SamplePoint, closed: CycleSummary[]): void {
-    const result = stepCellTwin(rt.config, rt.state, sample, rt.plugin);
+  private step(rt: CellRuntime, sample: SamplePoint, closed: CycleSummary[], withOutputs = true): void {
+    const result = stepCellTwin(rt.config, rt.state, sample, rt.plugin, withOutputs);
     rt.state = result.state;
     rt.appliedSinceCheckpoint += 1;
     rt.latestDirty = true;
