@@ -100,6 +100,8 @@ async function runRig(job: RigJob): Promise<RigReport> {
   );
   const lag = loopLagMonitor();
   const report: RigReport = { acked: 0, refused: 0, ackMs: [], lagP99Ms: NaN };
+  // BENCH_TRACE_DIR: every batch's send time and ack time, to line up with the browsers' traces.
+  const trace = process.env.BENCH_TRACE_DIR ? ([] as string[]) : null;
   const startedAt = Date.now();
   const until = startedAt + job.seconds * 1000;
   const seqs = new Map<string, number>();
@@ -124,6 +126,7 @@ async function runRig(job: RigJob): Promise<RigReport> {
         const ack = await socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
         if (!ack.error) {
           if (sentMs - startedAt >= WARMUP_MS) report.ackMs.push(Date.now() - sentMs);
+          trace?.push(`${sentMs} ${Date.now() - sentMs} ${cellId}`);
           return void (report.acked += ack.accepted ?? 0);
         }
         report.refused += 1;
@@ -159,6 +162,7 @@ async function runRig(job: RigJob): Promise<RigReport> {
     }),
   );
   socket.close();
+  if (trace) writeFileSync(join(process.env.BENCH_TRACE_DIR!, `rig-${process.pid}.txt`), trace.join('\n'));
   report.lagP99Ms = lag.p99Ms();
   return report;
 }

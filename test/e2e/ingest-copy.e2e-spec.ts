@@ -77,6 +77,7 @@ beforeAll(async () => {
     'cp-mine',
     'cp-other',
     'cp-sure',
+    'cp-busy',
   ]) {
     expect((await t.request('POST', '/cells', sampleCell(id))).status).toBe(201);
   }
@@ -216,5 +217,23 @@ describe.skipIf(!adminUrl)('ingest by binary COPY (real PostgreSQL server)', () 
     );
     expect(pending).toEqual([{ cell_id: 'cp-other', min_seq: 100 }]);
     expect(await stored('cp-sure')).toHaveLength(5);
+  });
+
+  it('acknowledges ingest while every shared connection is busy: the writers have their own', async () => {
+    expect(database.writerPool).not.toBe(database.pool);
+    // A cell already streaming: its lease is held and its token and cell are known.
+    const first = await t.request('POST', '/cells/cp-busy/samples', {
+      samples: [{ seq: 0, ts: T0, voltageV: 3.7, currentA: 0.001 }],
+    });
+    expect(first.status).toBe(201);
+    const busy = Array.from({ length: t.config.poolSize }, () => database.pool.query('SELECT pg_sleep(1.5)'));
+    await new Promise((r) => setTimeout(r, 100));
+    const startedMs = performance.now();
+    const res = await t.request('POST', '/cells/cp-busy/samples', {
+      samples: [{ seq: 1, ts: T0 + 1000, voltageV: 3.7, currentA: 0.001 }],
+    });
+    expect(res.body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(performance.now() - startedMs).toBeLessThan(1_000);
+    await Promise.all(busy);
   });
 });

@@ -184,7 +184,8 @@ export class AlertsService implements OnModuleInit, BeforeApplicationShutdown {
       evaluatorKey: '',
       campaignIds: [],
       lastSeq: null,
-      observationsSinceSave: 0,
+      // A random start, so cells that started together do not all save their state at once.
+      observationsSinceSave: Math.floor(Math.random() * this.config.stateSaveEveryObservations),
       dirty: false,
       lastTsMs: null,
     };

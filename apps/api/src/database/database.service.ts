@@ -20,6 +20,13 @@ export class DatabaseService implements OnApplicationShutdown {
   private readonly logger = new Logger('database');
   private embedded: EmbeddedPostgres | null = null;
   pool!: pg.Pool;
+  /**
+   * The ingest writers' own connections (INGEST_WRITERS of them) on a PostgreSQL/TimescaleDB
+   * server: an acknowledgement never queues for a connection behind background statements (alert
+   * state and checkpoint saves come in bursts when many cells reach their cadence together). On
+   * PGlite, which serves one connection at a time, it is the shared pool.
+   */
+  writerPool!: pg.Pool;
   variant: DatabaseVariant = 'postgresql';
   /** The server takes `COPY … FROM STDIN` (a real PostgreSQL/TimescaleDB server; not PGlite). */
   copyIn = false;
@@ -46,12 +53,21 @@ export class DatabaseService implements OnApplicationShutdown {
     } finally {
       client.release();
     }
+    this.writerPool = this.pool;
+    if (this.copyIn && this.config.databaseUrl) {
+      this.writerPool = new pg.Pool({
+        connectionString: this.config.databaseUrl,
+        max: this.config.ingestWriters,
+      });
+      this.writerPool.on('error', (err) => this.logger.warn(`idle writer connection error: ${err.message}`));
+    }
     this.logger.log(
       `schema ready on ${this.variant}; ingest writes by ${this.copyIn ? 'binary COPY' : 'INSERT … unnest'}`,
     );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.writerPool && this.writerPool !== this.pool) await this.writerPool.end();
     await this.pool?.end();
     await this.embedded?.stop();
   }

@@ -127,7 +127,7 @@ export class SamplesRepository {
     owner: string,
     surelyHeld: (cellId: string) => boolean,
   ): Promise<InsertedSample[] | null> {
-    const client = await this.db.pool.connect();
+    const client = await this.db.writerPool.connect();
     let broken: Error | undefined;
     try {
       try {
@@ -199,7 +199,7 @@ export class SamplesRepository {
         sparseSeqs.push(sample.seq);
       }
     }
-    const client = await this.db.pool.connect();
+    const client = await this.db.writerPool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -299,7 +299,7 @@ export class SamplesRepository {
       this.db.variant === 'timescaledb'
         ? ' WHERE NOT EXISTS (SELECT 1 FROM samples x WHERE x.cell_id = u.c AND x.seq = u.s)'
         : '';
-    const { rows } = await this.db.pool.query<InsertedSample>(
+    const { rows } = await this.db.writerPool.query<InsertedSample>(
       `WITH ins AS (${INSERT_FROM_UNNEST}${guard} ON CONFLICT DO NOTHING RETURNING cell_id, seq),
        held AS (
          SELECT cell_id FROM cell_leases
