@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IngestService } from '../../apps/api/src/ingest/ingest.service';
+import { TwinRepository } from '../../apps/api/src/twin/twin.repository';
 import { TwinService } from '../../apps/api/src/twin/twin.service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
@@ -35,10 +36,12 @@ beforeAll(async () => {
     INGEST_MAX_PENDING_ROWS: String(MAX_PENDING),
     INGEST_BATCH_MAX_ROWS: String(BATCH_ROWS),
     INGEST_WRITERS: String(WRITERS),
+    CHECKPOINT_EVERY_SAMPLES: '100',
   });
   sql = new pg.Client({ connectionString: db.url ?? undefined });
   await sql.connect();
-  expect((await t.request('POST', '/cells', sampleCell('lag-1'))).status).toBe(201);
+  for (const id of ['lag-1', 'lag-2'])
+    expect((await t.request('POST', '/cells', sampleCell(id))).status).toBe(201);
 });
 afterAll(async () => {
   await sql?.end();
@@ -72,6 +75,55 @@ describe.skipIf(!inject('pgAdminUrl'))('ingest held back by a lagging twin', () 
     expect(state.seq).toBe(1_199);
   });
 });
+
+describe.skipIf(!inject('pgAdminUrl'))('twin writes off the twin queue', () => {
+  it('keeps stepping while a checkpoint write waits for the database, and stores every checkpoint after', async () => {
+    const repo = t.app.get(TwinRepository);
+    const saveCheckpoints = repo.saveCheckpoints.bind(repo);
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    repo.saveCheckpoints = async (...args) => {
+      await gate;
+      return saveCheckpoints(...args);
+    };
+    const checkpointSeqs = async () =>
+      (
+        await sql.query("SELECT seq::int FROM twin_checkpoints WHERE cell_id = 'lag-2' ORDER BY seq")
+      ).rows.map((r) => r.seq);
+    try {
+      for (let b = 0; b < 5; b++) {
+        // A twin queue stuck behind the write would hold the writers (the lag limit) and this answer.
+        const res = await within(
+          t.request('POST', '/cells/lag-2/samples', { samples: samples(b * 100, 100) }),
+          5_000,
+        );
+        expect(res.status).toBe(201);
+      }
+      // Every batch reaches a checkpoint (cadence 100); none can be written yet, the twin goes on.
+      const state = await eventually(
+        async () => (await t.request('GET', '/cells/lag-2')).body.state,
+        (s) => s?.seq === 499,
+        5_000,
+      );
+      expect(state.seq).toBe(499);
+      expect(await checkpointSeqs()).toEqual([]);
+    } finally {
+      openGate();
+      repo.saveCheckpoints = saveCheckpoints;
+    }
+    // Each batch after the first (which the twin's load stepped) closes with a checkpoint.
+    expect(await eventually(checkpointSeqs, (seqs) => seqs.at(-1) === 499, 5_000)).toEqual([
+      199, 299, 399, 499,
+    ]);
+  });
+});
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)),
+  ]);
+}
 
 async function ingestWhileTheTwinWaits(ingest: IngestService, openGate: () => void): Promise<void> {
   let answered = 0;

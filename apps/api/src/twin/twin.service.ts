@@ -66,6 +66,7 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly unsavedCheckpoints: { cellId: string; seq: number; stateJson: string }[] = [];
   /** Writes run one after another, so a recompute's checkpoint drop never overtakes an insert. */
   private persisting: Promise<void> = Promise.resolve();
+  private persistRoundWaiting = false;
   private lostSubscription: Subscription | null = null;
   readonly states$ = new Subject<TwinStatePayload>();
   /**
@@ -159,7 +160,24 @@ export class TwinService implements OnModuleInit, BeforeApplicationShutdown {
         report(cellId, list.length, (performance.now() - startedMs) / 1000, error as Error);
       }
     }
-    await this.persist().catch((e: Error) => this.logger.warn(`twin writes will retry: ${e.message}`));
+    this.persistInBackground();
+  }
+
+  /**
+   * The batch's cycles and checkpoints are written off the twin queue: a write that waits for the
+   * database (a busy pool, a burst of other statements) held every later batch's states back by
+   * 50-100 ms. One round runs at a time; calls while one waits to start leave it to take what is
+   * queued by then. A failed round leaves its rows queued for the next batch's round.
+   */
+  private persistInBackground(): void {
+    if (this.persistRoundWaiting) return;
+    this.persistRoundWaiting = true;
+    this.persisting
+      .then(() => {
+        this.persistRoundWaiting = false;
+        return this.persist();
+      })
+      .catch((e: Error) => this.logger.warn(`twin writes will retry: ${e.message}`));
   }
 
   /**
