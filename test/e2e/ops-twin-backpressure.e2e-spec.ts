@@ -8,14 +8,14 @@ import { eventually, sampleCell, startTestApp, type TestApp } from '../support/t
 
 /**
  * When the model steps slower than samples commit, the writers hold their next batch once the rows
- * waiting for the twin pass max(2 × INGEST_BATCH_MAX_ROWS, INGEST_MAX_PENDING_ROWS / 8): acks come
+ * waiting for the twin pass max((INGEST_WRITERS + 1) × INGEST_BATCH_MAX_ROWS, INGEST_MAX_PENDING_ROWS / 8): acks come
  * later instead of the twin queue filling to the ingest bound (and every rig then getting 503s).
  * The twin is held back here by a gate in front of the real TwinService.applyBatch.
  */
 const BATCH_ROWS = 100;
 const MAX_PENDING = 2_000;
-const LAG_LIMIT = Math.max(2 * BATCH_ROWS, MAX_PENDING / 8);
 const WRITERS = 2;
+const LAG_LIMIT = Math.max((WRITERS + 1) * BATCH_ROWS, MAX_PENDING / 8);
 const T0 = Date.UTC(2026, 10, 26);
 let db: TestDatabase;
 let t: TestApp;

@@ -64,8 +64,11 @@ export class IngestService implements OnModuleDestroy {
     private readonly twin: TwinService,
     private readonly ownership: CellOwnershipService,
   ) {
+    // Above what the writers can have committed but not yet handed over (up to INGEST_WRITERS − 1
+    // batches queue behind an earlier one that is still writing, or waiting here): those rows alone
+    // never keep a writer waiting, so the twin can always drain the queue below the limit.
     this.twinLagLimitRows = Math.max(
-      2 * config.ingestBatchMaxRows,
+      (config.ingestWriters + 1) * config.ingestBatchMaxRows,
       Math.floor(config.ingestMaxPendingRows / 8),
     );
     this.writerDone = new Promise((done) =>
