@@ -97,8 +97,9 @@ export class SamplesRepository {
   /**
    * The batch by binary COPY; null when one of its keys is already stored (the caller then writes it
    * with ON CONFLICT). On PostgreSQL the COPY runs on its own and who steps the rows is settled after
-   * it has committed (copyThenAnnounce, three round trips); on TimescaleDB, whose unique index carries
-   * ts, a probe for stored keys must come first, in one transaction with the COPY (copyInTransaction).
+   * it has committed (copyThenAnnounce: the COPY in one round trip, then one statement unless every
+   * cell is surely held); on TimescaleDB, whose unique index carries ts, a probe for stored keys must
+   * come first, in one transaction with the COPY (copyInTransaction).
    */
   async copyBatch(
     batch: readonly SampleToWrite[],
