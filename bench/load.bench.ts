@@ -381,6 +381,9 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
     // arrive at exactly its rate), so the half phase allows twice the batch rate and measures the
     // pipeline. BENCH_API_ENV='{"LIVE_MAX_PER_SECOND":"10"}' shows what the default adds.
     LIVE_MAX_PER_SECOND: String(2 * (1000 / PACED_BATCH_MS)),
+    // Writers across instances about the database's cores (docs/deploy.md › INGEST_WRITERS): two
+    // instances on this 2-core machine take one each.
+    ...(instances === 2 ? { INGEST_WRITERS: '1' } : {}),
     // e.g. BENCH_API_ENV='{"INGEST_WRITERS":"4"}' to compare service settings in the same conditions
     ...(JSON.parse(process.env.BENCH_API_ENV ?? '{}') as Record<string, string>),
     ...(fanOut ? { LIVE_MAX_PER_SECOND: '1000', LIVE_BURST: String(FANOUT_BATCH + 3) } : {}),
@@ -497,7 +500,8 @@ async function main() {
   const two =
     process.env.BENCH_INSTANCES !== '1' &&
     (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO);
-  const counts: (1 | 2)[] = two ? [1, 2] : [1];
+  // BENCH_INSTANCES=1 or =2 runs that scenario alone.
+  const counts: (1 | 2)[] = !two ? [1] : process.env.BENCH_INSTANCES === '2' ? [2] : [1, 2];
   const serverUrl = await benchPostgresUrl('production');
   const load = [];
   if (process.env.BENCH_SKIP_LOAD !== '1')
