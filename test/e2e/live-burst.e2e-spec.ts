@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { wireSamples } from '../support/wire-samples';
 import {
   ADMIN_TOKEN,
   connected,
@@ -10,13 +11,7 @@ import {
 } from '../support/test-app';
 
 const T0 = Date.UTC(2026, 10, 1, 8, 0, 0);
-const batch = (from: number, n: number) =>
-  Array.from({ length: n }, (_, k) => ({
-    seq: from + k,
-    ts: new Date(T0 + (from + k) * 1000).toISOString(),
-    voltageV: 3.6 + (from + k) / 1000,
-    currentA: 0.001,
-  }));
+const batch = (from: number, n: number) => wireSamples(T0, from, n, (seq) => 3.6 + seq / 1000);
 
 interface Seen {
   seq: number;

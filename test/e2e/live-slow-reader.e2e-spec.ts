@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LiveGateway } from '../../apps/api/src/live/live.gateway';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { wireSamples } from '../support/wire-samples';
 import {
   ADMIN_TOKEN,
   connected,
@@ -18,13 +19,7 @@ const MAX_QUEUED = 50;
 const BATCH = 100;
 const BATCHES = 120;
 
-const batch = (from: number) =>
-  Array.from({ length: BATCH }, (_, k) => ({
-    seq: from + k,
-    ts: new Date(T0 + (from + k) * 1000).toISOString(),
-    voltageV: 3.6,
-    currentA: 0.001,
-  }));
+const batch = (from: number) => wireSamples(T0, from, BATCH);
 
 /** The server-side engine.io queue of the /live socket that is not `except`. */
 function queuedFor(t: TestApp, socketId: string): number {

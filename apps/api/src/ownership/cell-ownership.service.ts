@@ -27,12 +27,11 @@ const SURE_SHARE_OF_TTL = 0.8;
 @Injectable()
 export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ownership');
-  private readonly owned = new Set<string>();
   /**
-   * performance.now() just before the statement that last claimed or renewed each held lease: the
-   * database set its expiry to its own now() + TTL, which is no earlier than this.
+   * The leases this instance holds, each with performance.now() just before the statement that last
+   * claimed or renewed it: the database set its expiry to its own now() + TTL, no earlier than this.
    */
-  private readonly confirmedAtMs = new Map<string, number>();
+  private readonly owned = new Map<string, number>();
   /** Cells another live instance holds: not asked for again until this time (ms). */
   private readonly heldElsewhereUntil = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -65,7 +64,7 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
   }
 
   ownedCells(): string[] {
-    return [...this.owned];
+    return [...this.owned.keys()];
   }
 
   /**
@@ -74,7 +73,7 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
    * renewal is overdue (e.g. the database is unreachable), and the writer asks again.
    */
   surelyHolds(cellId: string): boolean {
-    const at = this.confirmedAtMs.get(cellId);
+    const at = this.owned.get(cellId);
     return at !== undefined && performance.now() - at < this.config.leaseTtlMs * SURE_SHARE_OF_TTL;
   }
 
@@ -110,8 +109,7 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
       const askAgainAt = Date.now() + this.config.leaseTtlMs / 3;
       for (const cellId of wanted) {
         if (claimed.has(cellId)) {
-          this.owned.add(cellId);
-          this.confirmedAtMs.set(cellId, sentAt);
+          this.owned.set(cellId, sentAt);
           this.heldElsewhereUntil.delete(cellId);
         } else {
           this.heldElsewhereUntil.set(cellId, askAgainAt);
@@ -125,10 +123,7 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     return this.exclusive(async () => {
       const sentAt = performance.now();
       const claimed = await this.leases.claim(this.instanceId, cellIds, this.config.leaseTtlMs);
-      for (const cellId of claimed) {
-        this.owned.add(cellId);
-        this.confirmedAtMs.set(cellId, sentAt);
-      }
+      for (const cellId of claimed) this.owned.set(cellId, sentAt);
       return claimed;
     });
   }
@@ -138,7 +133,8 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     this.stopTimers();
     await this.exclusive(async () => {
       if (this.owned.size === 0) return;
-      this.confirmedAtMs.clear();
+      // No longer surely ours: a write still committing asks the database again.
+      for (const cellId of this.owned.keys()) this.owned.set(cellId, -Infinity);
       await this.leases.release(this.instanceId);
       this.owned.clear();
     });
@@ -170,25 +166,25 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
   private async renewHeld(): Promise<void> {
     const renewedAt = performance.now();
     const held = new Set(await this.leases.renew(this.instanceId, this.config.leaseTtlMs));
-    for (const cellId of held) this.confirmedAtMs.set(cellId, renewedAt);
-    for (const cellId of [...this.owned]) {
+    for (const cellId of [...this.owned.keys()]) {
       if (held.has(cellId)) continue;
       this.owned.delete(cellId);
-      this.confirmedAtMs.delete(cellId);
       this.logger.warn(`lost the lease of ${cellId}; another instance advances it now`);
       this.lost$.next(cellId);
     }
     const orphans = await this.leases.orphans(ORPHANS_PER_SWEEP);
     const claimedAt = performance.now();
     const taken = await this.leases.claim(this.instanceId, orphans, this.config.leaseTtlMs);
-    for (const cellId of taken) this.confirmedAtMs.set(cellId, claimedAt);
-    for (const cellId of [...held, ...taken]) this.gain(cellId);
+    for (const cellId of held) this.gain(cellId, renewedAt);
+    for (const cellId of taken) this.gain(cellId, claimedAt);
     this.lastProblem = '';
   }
 
-  private gain(cellId: string): void {
-    if (this.owned.has(cellId)) return;
-    this.owned.add(cellId);
+  /** Records a confirmed lease; one not held before is a take-over, resumed from its checkpoint. */
+  private gain(cellId: string, confirmedAtMs: number): void {
+    const known = this.owned.has(cellId);
+    this.owned.set(cellId, confirmedAtMs);
+    if (known) return;
     this.heldElsewhereUntil.delete(cellId);
     this.logger.log(`took over ${cellId}; resuming its twin from the newest checkpoint`);
     this.work$.next({ cellId, fromSeq: null });
@@ -198,7 +194,9 @@ export class CellOwnershipService implements OnModuleInit, OnModuleDestroy {
     if (this.polling || this.stopped || this.owned.size === 0) return;
     this.polling = true;
     try {
-      for (const { cellId, minSeq } of await this.leases.takePending(this.instanceId, [...this.owned])) {
+      for (const { cellId, minSeq } of await this.leases.takePending(this.instanceId, [
+        ...this.owned.keys(),
+      ])) {
         this.work$.next({ cellId, fromSeq: minSeq });
       }
     } catch (error) {

@@ -139,26 +139,28 @@ export class SamplesRepository {
       }
       const ranges = seqRangesByCell(batch);
       const cellIds = [...ranges.keys()].filter((c) => !surelyHeld(c)).sort();
-      if (cellIds.length === 0)
-        return batch.map((r) => ({ cell_id: r.cellId, seq: r.sample.seq, pending: false }));
-      const { rows } = await client.query<{ cell_id: string }>(
-        `WITH held AS (
-           SELECT cell_id FROM cell_leases
-           WHERE owner = $1 AND expires_at > now() AND cell_id = ANY($2::text[])),
-         pend AS (
-           INSERT INTO twin_pending (cell_id, min_seq)
-           SELECT c, s FROM unnest($2::text[], $3::bigint[]) AS u(c, s)
-           WHERE c NOT IN (SELECT cell_id FROM held)
-           ORDER BY c
-           ${LOWER_PENDING_MIN_SEQ})
-         SELECT cell_id FROM held`,
-        [owner, cellIds, cellIds.map((c) => ranges.get(c)!.lo)],
-      );
-      const ours = new Set(rows.map((r) => r.cell_id));
+      const heldElsewhere = new Set<string>();
+      if (cellIds.length > 0) {
+        const { rows } = await client.query<{ cell_id: string }>(
+          `WITH held AS (
+             SELECT cell_id FROM cell_leases
+             WHERE owner = $1 AND expires_at > now() AND cell_id = ANY($2::text[])),
+           pend AS (
+             INSERT INTO twin_pending (cell_id, min_seq)
+             SELECT c, s FROM unnest($2::text[], $3::bigint[]) AS u(c, s)
+             WHERE c NOT IN (SELECT cell_id FROM held)
+             ORDER BY c
+             ${LOWER_PENDING_MIN_SEQ})
+           SELECT cell_id FROM held`,
+          [owner, cellIds, cellIds.map((c) => ranges.get(c)!.lo)],
+        );
+        const ours = new Set(rows.map((r) => r.cell_id));
+        for (const cellId of cellIds) if (!ours.has(cellId)) heldElsewhere.add(cellId);
+      }
       return batch.map((r) => ({
         cell_id: r.cellId,
         seq: r.sample.seq,
-        pending: !ours.has(r.cellId) && !surelyHeld(r.cellId),
+        pending: heldElsewhere.has(r.cellId),
       }));
     } catch (error) {
       // A COPY that failed mid-stream may leave the connection unusable: the pool must drop it.
