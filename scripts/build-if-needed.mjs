@@ -26,6 +26,11 @@ export function buildIfNeeded() {
   );
   if (existsSync(marker) && statSync(marker).mtimeMs >= sourceTime) return;
   console.log('building Operando Twin (first start or sources changed)…');
+  build();
+}
+
+/** The service bundle (dist/api.mjs) and, where its sources are present, the dashboard. */
+export function build() {
   execFileSync(
     process.execPath,
     [
@@ -60,4 +65,8 @@ export function buildIfNeeded() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) buildIfNeeded();
+// `npm run build` passes --force: build even when dist/ looks current.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes('--force')) build();
+  else buildIfNeeded();
+}
