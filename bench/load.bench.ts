@@ -89,7 +89,8 @@ interface BareServerJob {
 }
 type Job = RigJob | LiveJob | BareServerJob;
 /** `lagP99Ms`: the client process's own event-loop delay — how much of a latency is the harness's. */
-type RigReport = { acked: number; refused: number; ackMs: number[]; lagP99Ms: number };
+/** `stampAgeMs`: per batch, the newest sample's stamp → the emit handed to the socket (the rig's own delay). */
+type RigReport = { acked: number; refused: number; ackMs: number[]; stampAgeMs: number[]; lagP99Ms: number };
 type LiveReport = { latenciesMs: number[]; events: number; seconds: number; lagP99Ms: number };
 
 function loopLagMonitor(): { p99Ms(): number } {
@@ -107,7 +108,7 @@ async function runRig(job: RigJob): Promise<RigReport> {
     (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
   );
   const lag = loopLagMonitor();
-  const report: RigReport = { acked: 0, refused: 0, ackMs: [], lagP99Ms: NaN };
+  const report: RigReport = { acked: 0, refused: 0, ackMs: [], stampAgeMs: [], lagP99Ms: NaN };
   // BENCH_TRACE_DIR: every batch's send time and ack time, to line up with the browsers' traces.
   const trace = process.env.BENCH_TRACE_DIR ? ([] as string[]) : null;
   const startedAt = Date.now();
@@ -131,10 +132,15 @@ async function runRig(job: RigJob): Promise<RigReport> {
     for (;;) {
       try {
         const sentMs = Date.now();
-        const ack = await socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
+        const pending = socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
+        const stampAge = Date.now() - (samples[samples.length - 1] as { ts: number }).ts;
+        const ack = await pending;
         if (!ack.error) {
-          if (sentMs - startedAt >= WARMUP_MS) report.ackMs.push(Date.now() - sentMs);
-          trace?.push(`${sentMs} ${Date.now() - sentMs} ${cellId}`);
+          if (sentMs - startedAt >= WARMUP_MS) {
+            report.ackMs.push(Date.now() - sentMs);
+            report.stampAgeMs.push(stampAge);
+          }
+          trace?.push(`${sentMs} ${Date.now() - sentMs} ${cellId} ${stampAge}`);
           return void (report.acked += ack.accepted ?? 0);
         }
         report.refused += 1;
@@ -313,6 +319,28 @@ async function settle(urls: string[]): Promise<number> {
   return Date.now() - started;
 }
 
+async function cpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^twin_process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Waits until every instance has been below 10 % of a core for a second (at most 30 s): creating the
+ * cells leaves the service busy for a moment (leases, twin loads), and a COPY baseline taken then
+ * reads low, which flatters the ingest ratio. Returns how long that took.
+ */
+async function quiet(urls: string[]): Promise<number> {
+  const started = Date.now();
+  let calm = 0;
+  while (calm < 2 && Date.now() - started < 30_000) {
+    const before = await Promise.all(urls.map(cpuSeconds));
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await Promise.all(urls.map(cpuSeconds));
+    calm = after.every((a, i) => a - before[i] < 0.05) ? calm + 1 : 0;
+  }
+  return Date.now() - started;
+}
+
 async function rssMb(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^twin_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN) / 1024 / 1024;
@@ -368,9 +396,11 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
   const liveReports = await Promise.all(live.map((l) => l.done));
   const latencies = liveReports.flatMap((l) => l.latenciesMs).sort((x, y) => x - y);
   const acks = rigReports.flatMap((r) => r.ackMs).sort((x, y) => x - y);
+  const stampAges = rigReports.flatMap((r) => r.stampAgeMs).sort((x, y) => x - y);
   return {
     ackP50Ms: percentile(acks, 50),
     ackP99Ms: percentile(acks, 99),
+    rigSendDelayP99Ms: percentile(stampAges, 99),
     samplesPerSec: Math.round(rigReports.reduce((n, r) => n + r.acked, 0) / SECONDS),
     refusedBatches: rigReports.reduce((n, r) => n + r.refused, 0),
     eventsPerSec: Math.round(liveReports.reduce((n, l) => n + l.events / l.seconds, 0)),
@@ -416,6 +446,7 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       const result = await phase(urls, cellIds, { kind: 'max', batch: FANOUT_BATCH }, FANOUT_LIVE);
       return { instances, fanOut: result };
     }
+    const quietAfterMs = await quiet(urls);
     const copyRowsPerSec = Math.round(
       await medianCopyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
     );
@@ -444,6 +475,7 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       max: { ...max, ofCopy: Math.round((max.samplesPerSec / copyRowsPerSec) * 100) / 100 },
       half,
       copyRowsPerSec,
+      quietAfterMs,
       rssMb: urls.map((_, i) => ({ before: Math.round(rssBefore[i]), max: Math.round(rssMax[i]) })),
     };
   } finally {
