@@ -121,10 +121,10 @@ describe.skipIf(!haveRedis || !inject('pgAdminUrl'))('socket.io Redis adapter ac
     expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
     const monitor = createClient({ url: `redis://127.0.0.1:${redisPort}` });
     await monitor.connect();
-    // Messages that carry twin states (alerts or other events of the moment would not).
+    // Messages on any channel that carry twin states (alerts or other events of the moment would not).
     const twinMessages: string[] = [];
-    await monitor.pSubscribe('socket.io*', (message, channel) => {
-      if (message.includes('twin')) twinMessages.push(channel);
+    await monitor.pSubscribe('*', (message) => {
+      if (message.includes('twin')) twinMessages.push(message);
     });
     const got: number[] = [];
     browser.on('twin', (state: { seq: number }) => got.push(state.seq));
@@ -139,6 +139,8 @@ describe.skipIf(!haveRedis || !inject('pgAdminUrl'))('socket.io Redis adapter ac
     );
     expect(got).toEqual(Array.from({ length: 10 }, (_, k) => 10_000 + k));
     expect(twinMessages).toHaveLength(1);
+    // It carries the states as socket.io packets, encoded once on A: B writes them out as they are.
+    expect(twinMessages[0].split('2/live,["twin",')).toHaveLength(11);
     await monitor.quit();
     browser.close();
   });

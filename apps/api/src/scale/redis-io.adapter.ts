@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -10,15 +11,23 @@ type RedisClient = ReturnType<typeof createClient>;
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
 type IoServerOptions = Parameters<IoAdapter['createIOServer']>[1];
 
-/** Servers whose rooms span instances through Redis (see sharesRoomsAcrossInstances). */
-const sharedServers = new WeakSet<object>();
-
 /**
- * Whether `server` was set up by a RedisIoAdapter with Redis: its namespaces can then reach the
- * other instances with `serverSideEmit`.
+ * Messages between the instances that share the rooms, for what the adapter's per-event path
+ * carries at too high a cost (LiveGateway sends each turn's encoded states in one message).
  */
-export function sharesRoomsAcrossInstances(server: object): boolean {
-  return sharedServers.has(server);
+export interface InstanceRelay {
+  /** To every other instance; dropped while Redis is away, like the adapter's own publishes. */
+  publish(topic: string, message: string): void;
+  /** What the other instances publish on `topic` (never this instance's own messages). */
+  subscribe(topic: string, onMessage: (message: string) => void): void;
+}
+
+/** Servers whose rooms span instances through Redis, with their relay (see instanceRelay). */
+const relays = new WeakMap<object, InstanceRelay>();
+
+/** The relay of a server set up by a RedisIoAdapter with Redis; null for a lone instance. */
+export function instanceRelay(server: object): InstanceRelay | null {
+  return relays.get(server) ?? null;
 }
 
 /**
@@ -36,6 +45,7 @@ export class RedisIoAdapter extends IoAdapter {
   private readonly scaleLogger = new Logger('scale');
   private readonly clients: { isReady: boolean; close(): Promise<void>; destroy(): void }[] = [];
   private adapterFactory: ReturnType<typeof createAdapter> | null = null;
+  private relay: InstanceRelay | null = null;
   private closed = false;
 
   constructor(app: INestApplicationContext, redisUrl: string | null) {
@@ -76,7 +86,27 @@ export class RedisIoAdapter extends IoAdapter {
       },
     });
     this.adapterFactory = createAdapter(safePub as RedisClient, sub as RedisClient);
+    this.relay = this.relayOver(safePub, sub);
     this.scaleLogger.log(`socket.io rooms shared through ${url.replace(/\/\/[^@]*@/, '//***@')}`);
+  }
+
+  /** Each message starts with its sender's id, so an instance skips its own. */
+  private relayOver(
+    pub: { publish(channel: string, message: string): Promise<unknown> },
+    sub: { subscribe(channel: string, listener: (message: string) => void): Promise<unknown> },
+  ): InstanceRelay {
+    const origin = `${randomBytes(8).toString('hex')}\n`;
+    const channel = (topic: string) => `operando-twin#${topic}`;
+    return {
+      publish: (topic, message) => void pub.publish(channel(topic), origin + message),
+      subscribe: (topic, onMessage) => {
+        sub
+          .subscribe(channel(topic), (message: string) => {
+            if (!message.startsWith(origin)) onMessage(message.slice(message.indexOf('\n') + 1));
+          })
+          .catch((e: Error) => this.scaleLogger.warn(`redis subscribe ${topic}: ${e.message}`));
+      },
+    };
   }
 
   override createIOServer(port: number, options?: IoServerOptions): IoServer {
@@ -84,7 +114,7 @@ export class RedisIoAdapter extends IoAdapter {
     coalesceWebSocketWrites(server.engine as unknown as EngineServer);
     if (this.adapterFactory) {
       server.adapter(this.adapterFactory);
-      sharedServers.add(server);
+      if (this.relay) relays.set(server, this.relay);
     }
     return server;
   }
