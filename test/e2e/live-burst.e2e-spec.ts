@@ -1,3 +1,4 @@
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { wireSamples } from '../support/wire-samples';
@@ -82,6 +83,44 @@ describe('live states of a batched rig', () => {
       expect(s.soc).toBeCloseTo(0.25 + (0.001 * s.seq) / 3600 / 0.005, 9);
       expect(s.voltageV).toBeCloseTo(3.6 + s.seq / 1000, 12);
     }
+  });
+
+  it('sends a viewer on HTTP long-polling the same states as one on WebSocket', async () => {
+    const cellId = 'burst-polling';
+    await roomy.request('POST', '/cells', sampleCell(cellId, { initialSoc: 0.25 }));
+    const onWebSocket = roomy.socket('/live', ADMIN_TOKEN);
+    const onPolling = io(`${roomy.url}/live`, {
+      auth: { token: ADMIN_TOKEN },
+      transports: ['polling'],
+      reconnection: false,
+    });
+    await Promise.all([connected(onWebSocket), connected(onPolling)]);
+    expect(onPolling.io.engine.transport.name).toBe('polling');
+    const seen = new Map<Socket, Seen[]>([
+      [onWebSocket, []],
+      [onPolling, []],
+    ]);
+    for (const [viewer, states] of seen) {
+      await viewer.emitWithAck('subscribe', { cellId });
+      viewer.on('twin', (s: Seen) => states.push(s));
+    }
+    const rig = roomy.socket('/rigs', ADMIN_TOKEN);
+    await connected(rig);
+    const lastSeqs = () => Promise.resolve([...seen.values()].map((states) => states.at(-1)?.seq));
+    // The first batch loads the twin; the second is stepped live, a state per token.
+    expect(await rig.emitWithAck('samples', { cellId, samples: batch(0, 1) })).toMatchObject({ accepted: 1 });
+    await eventually(lastSeqs, (last) => last.every((seq) => seq === 0));
+    await new Promise((r) => setTimeout(r, 100));
+    for (const states of seen.values()) states.length = 0;
+    expect(await rig.emitWithAck('samples', { cellId, samples: batch(1, 30) })).toMatchObject({
+      accepted: 30,
+    });
+    await eventually(lastSeqs, (last) => last.every((seq) => seq === 30));
+    expect(seen.get(onWebSocket)!.length).toBeGreaterThan(1);
+    expect(seen.get(onPolling)).toEqual(seen.get(onWebSocket));
+    onPolling.close();
+    onWebSocket.close();
+    rig.close();
   });
 
   it('sends only the newest state of a batch at the default limit and burst', async () => {
