@@ -371,7 +371,7 @@ let phasesRun = 0;
 
 /**
  * One sample per cell through the instance its rig will use, then settle: every cell's lease is taken
- * and its twin made (a one-time cost, ~2 s of both cores for 200 cells) before anything is timed.
+ * and its twin made (a one-time cost, ~2–3 s of both cores for 200 cells) before anything is timed.
  * The phases measure a running service, not its first contact with each cell.
  */
 async function prime(urls: string[], cellIds: string[]): Promise<void> {

@@ -87,8 +87,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
    * for this instance's sockets and the others alike; the other instances get the whole burst as one
    * Redis message of encoded packets (twin-batch-codec) and write them out without decoding a thing.
    * Through the adapter each state had been encoded, published, decoded and encoded again; through
-   * `serverSideEmit` as one JSON message, parsed and re-encoded: a quarter of the browsers' instance's
-   * CPU in the two-instance fan-out bench.
+   * `serverSideEmit` as one JSON message, stringified, parsed and re-encoded: about a fifth of each
+   * instance's main thread in the two-instance fan-out bench.
    */
   private flushTwins(): void {
     this.twinFlush = null;
