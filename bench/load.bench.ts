@@ -22,7 +22,8 @@
  * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_FANOUT_LIVE (4), BENCH_SECONDS per
  * phase (10), BENCH_IN_FLIGHT batches per cell in the max phase (2), BENCH_INSTANCES=1 to skip the
  * two-instance scenario, BENCH_API_ENV (JSON) for service settings, BENCH_SKIP_FANOUT=1 to run only
- * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out.
+ * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out, BENCH_SWEEP=1 to add paced phases at
+ * 0.1–0.4 of the max (latency against rate).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -498,10 +499,26 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       commitMeanMs: paced.commitMeanMs,
     };
     clearInterval(sampler);
+    // BENCH_SWEEP: the same paced load at lighter fractions of the max too, for a latency-versus-rate
+    // curve (what rate keeps p99 within a target on this machine), after the half phase.
+    const sweep = [];
+    for (const fraction of process.env.BENCH_SWEEP ? [0.1, 0.2, 0.3, 0.4] : []) {
+      const sweepHz = Math.max(1, Math.round((max.samplesPerSec * fraction) / CELLS));
+      await settle(urls);
+      const r = await phase(urls, cellIds, { kind: 'paced', hz: sweepHz }, LIVE);
+      sweep.push({
+        fraction,
+        hz: sweepHz,
+        samplesPerSec: r.samplesPerSec,
+        p50LatencyMs: r.p50LatencyMs,
+        p99LatencyMs: r.p99LatencyMs,
+      });
+    }
     return {
       instances,
       max: { ...max, ofCopy: Math.round((max.samplesPerSec / copyRowsPerSec) * 100) / 100 },
       half,
+      sweep,
       copyRowsPerSec,
       quietAfterMs,
       rssMb: urls.map((_, i) => ({ before: Math.round(rssBefore[i]), max: Math.round(rssMax[i]) })),
@@ -591,6 +608,18 @@ async function main() {
     console.log(
       `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
     );
+  }
+  const swept = load.flatMap((r) =>
+    'sweep' in r && r.sweep ? [{ instances: r.instances, sweep: r.sweep }] : [],
+  );
+  if (swept.some((r) => r.sweep.length > 0)) {
+    console.log('\n| instances | fraction of max | samples/s | p50 / p99 sample→browser |');
+    console.log('|---|---|---|---|');
+    for (const r of swept)
+      for (const p of r.sweep)
+        console.log(
+          `| ${r.instances} | ${p.fraction} | ${p.samplesPerSec} | ${p.p50LatencyMs} / ${p.p99LatencyMs} ms |`,
+        );
   }
   console.log(`\n| fan-out to ${FANOUT_LIVE} browsers | twin events/s delivered | vs bare socket.io |`);
   console.log('|---|---|---|');
