@@ -26,18 +26,23 @@
  * 0.1–0.4 of the max (latency against rate).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { join } from 'node:path';
-import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
 import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
 import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
 import { medianCopyBaselineRowsPerSec } from './support/copy-baseline';
+import {
+  PACED_BATCH_MS,
+  runClientJob,
+  type Job,
+  type LiveReport,
+  type RigMode,
+  type RigReport,
+} from './support/load-clients';
+import { meanMsDuring, quiet, rssMb, settle } from './support/service-probes';
 
 const CELLS = Number(process.env.BENCH_CELLS ?? 200);
 const RIGS = Number(process.env.BENCH_RIGS ?? 4);
@@ -45,13 +50,6 @@ const LIVE = Number(process.env.BENCH_LIVE ?? 2);
 const FANOUT_LIVE = Number(process.env.BENCH_FANOUT_LIVE ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_BATCH = 200;
-/** Batches per cell awaiting their ack in the max phase (a rig that streams on while the last batch commits). */
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
-const PACED_BATCH_MS = 100;
-/** Latencies and ack times of a phase's first second (processes starting, code warming) are not kept. */
-const WARMUP_MS = 1000;
-/** Quiet time after the max phase's backlog has drained, before the half phase starts. */
-const SETTLE_MS = 2000;
 /**
  * The rig processes' nice value. Real rigs run on their own machines; here they share the two cores
  * with the service and PostgreSQL, and at normal priority their ~45 % of the CPU is what the
@@ -61,197 +59,6 @@ const SETTLE_MS = 2000;
 const RIG_NICE = Number(process.env.BENCH_RIG_NICE ?? 19);
 /** Samples per rig batch in the fan-out phase; each one's twin state is pushed. */
 const FANOUT_BATCH = Number(process.env.BENCH_FANOUT_BATCH ?? 20);
-
-type RigMode = { kind: 'max'; batch: number } | { kind: 'paced'; hz: number };
-// BENCH_TOKEN is random per process: children get the parent's in their job.
-interface RigJob {
-  role: 'rig';
-  token: string;
-  url: string;
-  cells: string[];
-  mode: RigMode;
-  /** Each phase's rigs are new processes: they continue the cells' seqs from here. */
-  firstSeq: number;
-  seconds: number;
-}
-interface LiveJob {
-  role: 'live';
-  token: string;
-  url: string;
-  cells: string[];
-  seconds: number;
-}
-interface BareServerJob {
-  role: 'bare-server';
-  port: number;
-  cells: number;
-  seconds: number;
-  payload: unknown;
-}
-type Job = RigJob | LiveJob | BareServerJob;
-/** `lagP99Ms`: the client process's own event-loop delay — how much of a latency is the harness's. */
-/** `stampAgeMs`: per batch, the newest sample's stamp → the emit handed to the socket (the rig's own delay). */
-type RigReport = { acked: number; refused: number; ackMs: number[]; stampAgeMs: number[]; lagP99Ms: number };
-type LiveReport = { latenciesMs: number[]; events: number; seconds: number; lagP99Ms: number };
-
-function loopLagMonitor(): { p99Ms(): number } {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  return { p99Ms: () => (h.disable(), Math.round(h.percentile(99) / 1e5) / 10) };
-}
-
-const cellRoom = (cellId: string) => `cell:${cellId}`;
-
-/** A rig process: one socket; per cell IN_FLIGHT batches in flight (max) or one per interval (paced); refusals resent after their hint. */
-async function runRig(job: RigJob): Promise<RigReport> {
-  const socket = io(`${job.url}/rigs`, { auth: { token: job.token }, transports: ['websocket'] });
-  await new Promise<void>(
-    (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
-  );
-  // Started and connected: wait for the phase's go, given to every rig and browser at once.
-  process.send!({ ready: true });
-  await new Promise<void>((r) => process.once('message', () => r()));
-  const lag = loopLagMonitor();
-  const report: RigReport = { acked: 0, refused: 0, ackMs: [], stampAgeMs: [], lagP99Ms: NaN };
-  // BENCH_TRACE_DIR: every batch's send time and ack time, to line up with the browsers' traces.
-  const trace = process.env.BENCH_TRACE_DIR ? ([] as string[]) : null;
-  const startedAt = Date.now();
-  const until = startedAt + job.seconds * 1000;
-  const seqs = new Map<string, number>();
-  const lastTs = new Map<string, number>();
-  const nextSamples = (cellId: string, n: number) => {
-    const now = Date.now();
-    const out = [];
-    for (let k = n - 1; k >= 0; k--) {
-      const seq = seqs.get(cellId) ?? job.firstSeq;
-      seqs.set(cellId, seq + 1);
-      // Strictly increasing ts per cell, the newest stamped now (what the browser's latency reads).
-      const ts = Math.max((lastTs.get(cellId) ?? 0) + 1, now - k);
-      lastTs.set(cellId, ts);
-      out.push({ seq, ts, voltageV: 3.6 + 0.2 * Math.sin(seq / 300), currentA: 0.002 });
-    }
-    return out;
-  };
-  const sendUntilAcked = async (cellId: string, samples: unknown[]) => {
-    for (;;) {
-      try {
-        const sentMs = Date.now();
-        const pending = socket.timeout(30_000).emitWithAck('samples', { cellId, samples });
-        const stampAge = Date.now() - (samples[samples.length - 1] as { ts: number }).ts;
-        const ack = await pending;
-        if (!ack.error) {
-          if (sentMs - startedAt >= WARMUP_MS) {
-            report.ackMs.push(Date.now() - sentMs);
-            report.stampAgeMs.push(stampAge);
-          }
-          trace?.push(`${sentMs} ${Date.now() - sentMs} ${cellId} ${stampAge}`);
-          return void (report.acked += ack.accepted ?? 0);
-        }
-        report.refused += 1;
-        await new Promise((r) => setTimeout(r, ack.error.retryAfterMs ?? 200));
-      } catch {
-        /* no ack in time: resend */
-      }
-    }
-  };
-  const mode = job.mode;
-  await Promise.all(
-    job.cells.map(async (cellId, i) => {
-      if (mode.kind === 'max') {
-        // IN_FLIGHT senders per cell: the next batch leaves while the previous one awaits its ack.
-        await Promise.all(
-          Array.from({ length: IN_FLIGHT }, async () => {
-            while (Date.now() < until) await sendUntilAcked(cellId, nextSamples(cellId, mode.batch));
-          }),
-        );
-        return;
-      }
-      // Paced: the cells of a rig are spread over the interval so batches do not all leave at once.
-      const perBatch = (mode.hz * PACED_BATCH_MS) / 1000;
-      let owed = 0;
-      await new Promise((r) => setTimeout(r, (i / job.cells.length) * PACED_BATCH_MS));
-      for (let next = Date.now(); next < until; next += PACED_BATCH_MS) {
-        owed += perBatch;
-        const n = Math.floor(owed);
-        owed -= n;
-        if (n > 0) await sendUntilAcked(cellId, nextSamples(cellId, n));
-        await new Promise((r) => setTimeout(r, Math.max(0, next + PACED_BATCH_MS - Date.now())));
-      }
-    }),
-  );
-  socket.close();
-  if (trace) writeFileSync(join(process.env.BENCH_TRACE_DIR!, `rig-${process.pid}.txt`), trace.join('\n'));
-  report.lagP99Ms = lag.p99Ms();
-  return report;
-}
-
-/** A browser process: subscribes to every cell, counts twin events and their age on arrival. */
-async function runLive(job: LiveJob): Promise<LiveReport> {
-  const socket = io(`${job.url}/live`, { auth: { token: job.token }, transports: ['websocket'] });
-  await new Promise<void>(
-    (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
-  );
-  const latenciesMs: number[] = [];
-  let events = 0;
-  let measuring = false;
-  let firstEventAt = 0;
-  // BENCH_TRACE_DIR: every event's arrival time and age, to see whether slow ones cluster in time.
-  const trace = process.env.BENCH_TRACE_DIR ? ([] as string[]) : null;
-  const onTwin = (state: { ts: string; cellId: string }) => {
-    if (!measuring) return;
-    events += 1;
-    const now = Date.now();
-    firstEventAt ||= now;
-    if (now - firstEventAt >= WARMUP_MS) latenciesMs.push(now - Date.parse(state.ts));
-    trace?.push(`${now} ${now - Date.parse(state.ts)} ${state.cellId}`);
-  };
-  socket.on('twin', onTwin);
-  socket.on('bare', onTwin);
-  for (const cellId of job.cells) await socket.timeout(10_000).emitWithAck('subscribe', { cellId });
-  process.send!({ ready: true });
-  await new Promise<void>((r) => process.once('message', () => r()));
-  measuring = true;
-  const lag = loopLagMonitor();
-  const started = Date.now();
-  await new Promise((r) => setTimeout(r, job.seconds * 1000));
-  measuring = false;
-  socket.close();
-  if (trace) writeFileSync(join(process.env.BENCH_TRACE_DIR!, `live-${process.pid}.txt`), trace.join('\n'));
-  return { latenciesMs, events, seconds: (Date.now() - started) / 1000, lagP99Ms: lag.p99Ms() };
-}
-
-/**
- * Bare socket.io: the same namespace, rooms and payload, no database, no model; emits round-robin
- * over the cells' rooms as fast as the event loop allows, yielding every 200 emits so sockets flush.
- */
-async function runBareServer(job: BareServerJob): Promise<{ emitted: number }> {
-  const http = createServer();
-  const server = new Server(http, { transports: ['websocket'] });
-  const live = server.of('/live');
-  live.on('connection', (socket) =>
-    socket.on('subscribe', (body: { cellId: string }, ack: (r: unknown) => void) => {
-      void socket.join(cellRoom(body.cellId));
-      ack({ ok: true });
-    }),
-  );
-  await new Promise<void>((r) => http.listen(job.port, '127.0.0.1', () => r()));
-  process.send!({ ready: true });
-  await new Promise<void>((r) => process.once('message', () => r()));
-  let emitted = 0;
-  const until = Date.now() + job.seconds * 1000;
-  while (Date.now() < until) {
-    for (let k = 0; k < 200; k++, emitted++) {
-      const cell = emitted % job.cells;
-      live
-        .to(cellRoom(`load-${cell}`))
-        .emit('bare', { ...(job.payload as object), ts: new Date().toISOString() });
-    }
-    await new Promise((r) => setImmediate(r));
-  }
-  await new Promise((r) => setTimeout(r, 500));
-  void server.close();
-  return { emitted };
-}
 
 interface Child<T> {
   proc: ChildProcess;
@@ -274,80 +81,6 @@ function child<T>(job: Job): Child<T> {
   if (job.role === 'rig' && RIG_NICE !== 0) setPriority(proc.pid!, RIG_NICE);
   proc.send(job);
   return { proc, ready, done, go: () => proc.send('go') };
-}
-
-/** Sum and count of the service's own histograms, to split a phase's ack latency into wait and write. */
-async function histogramTotals(url: string): Promise<Record<string, { sum: number; count: number }>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string, suffix: string) =>
-    Number(new RegExp(`^${name}_${suffix}(?:\\{outcome="committed"\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-  const out: Record<string, { sum: number; count: number }> = {};
-  for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds'])
-    out[name] = { sum: read(name, 'sum'), count: read(name, 'count') };
-  return out;
-}
-
-async function meanMsDuring<T>(url: string, run: () => Promise<T>) {
-  const before = await histogramTotals(url);
-  const result = await run();
-  const after = await histogramTotals(url);
-  const mean = (name: string) =>
-    Math.round(
-      ((after[name].sum - before[name].sum) / Math.max(1, after[name].count - before[name].count)) * 10_000,
-    ) / 10;
-  return {
-    result,
-    commits: after.twin_ingest_commit_seconds.count - before.twin_ingest_commit_seconds.count,
-    writerWaitMeanMs: mean('twin_ingest_writer_wait_seconds'),
-    commitMeanMs: mean('twin_ingest_commit_seconds'),
-  };
-}
-
-/**
- * Waits until every instance has written and stepped all it was given (the max phase leaves a
- * backlog), then SETTLE_MS more: the half phase measures latency at a steady half rate, not the
- * recovery from overload. Returns how long that took.
- */
-async function settle(urls: string[]): Promise<number> {
-  const started = Date.now();
-  for (const url of urls) {
-    for (let i = 0; i < 600; i++) {
-      const { ingest } = (await (await fetch(`${url}/api/v1/ready`)).json()) as {
-        ingest: { pendingRows: number; twinRows: number };
-      };
-      if (ingest.pendingRows === 0 && ingest.twinRows === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await new Promise((r) => setTimeout(r, SETTLE_MS));
-  return Date.now() - started;
-}
-
-async function cpuSeconds(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^twin_process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
-}
-
-/**
- * Waits until every instance has been below 10 % of a core for a second (at most 30 s): creating the
- * cells leaves the service busy for a moment (leases, twin loads), and a COPY baseline taken then
- * reads low, which flatters the ingest ratio. Returns how long that took.
- */
-async function quiet(urls: string[]): Promise<number> {
-  const started = Date.now();
-  let calm = 0;
-  while (calm < 2 && Date.now() - started < 30_000) {
-    const before = await Promise.all(urls.map(cpuSeconds));
-    await new Promise((r) => setTimeout(r, 500));
-    const after = await Promise.all(urls.map(cpuSeconds));
-    calm = after.every((a, i) => a - before[i] < 0.05) ? calm + 1 : 0;
-  }
-  return Date.now() - started;
-}
-
-async function rssMb(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^twin_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN) / 1024 / 1024;
 }
 
 async function startRedis(): Promise<{ url: string; stop(): void }> {
@@ -633,16 +366,7 @@ async function main() {
 }
 
 if (process.argv.includes('--child')) {
-  process.once('message', (job: Job) => {
-    const run = job.role === 'rig' ? runRig(job) : job.role === 'live' ? runLive(job) : runBareServer(job);
-    run.then(
-      (report) => process.send!(report, () => process.exit(0)),
-      (error: Error) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  });
+  process.once('message', (job: Job) => runClientJob(job));
 } else {
   main().catch((error) => {
     console.error(error);

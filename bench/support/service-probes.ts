@@ -1,0 +1,78 @@
+/** What bench:load reads from a running service: its histograms, readiness, CPU time and memory. */
+
+/** Quiet time after the max phase's backlog has drained, before the half phase starts. */
+const SETTLE_MS = 2000;
+
+/** Sum and count of the service's own histograms, to split a phase's ack latency into wait and write. */
+async function histogramTotals(url: string): Promise<Record<string, { sum: number; count: number }>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string, suffix: string) =>
+    Number(new RegExp(`^${name}_${suffix}(?:\\{outcome="committed"\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const out: Record<string, { sum: number; count: number }> = {};
+  for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds'])
+    out[name] = { sum: read(name, 'sum'), count: read(name, 'count') };
+  return out;
+}
+
+export async function meanMsDuring<T>(url: string, run: () => Promise<T>) {
+  const before = await histogramTotals(url);
+  const result = await run();
+  const after = await histogramTotals(url);
+  const mean = (name: string) =>
+    Math.round(
+      ((after[name].sum - before[name].sum) / Math.max(1, after[name].count - before[name].count)) * 10_000,
+    ) / 10;
+  return {
+    result,
+    commits: after.twin_ingest_commit_seconds.count - before.twin_ingest_commit_seconds.count,
+    writerWaitMeanMs: mean('twin_ingest_writer_wait_seconds'),
+    commitMeanMs: mean('twin_ingest_commit_seconds'),
+  };
+}
+
+/**
+ * Waits until every instance has written and stepped all it was given (the max phase leaves a
+ * backlog), then SETTLE_MS more: the half phase measures latency at a steady half rate, not the
+ * recovery from overload. Returns how long that took.
+ */
+export async function settle(urls: string[]): Promise<number> {
+  const started = Date.now();
+  for (const url of urls) {
+    for (let i = 0; i < 600; i++) {
+      const { ingest } = (await (await fetch(`${url}/api/v1/ready`)).json()) as {
+        ingest: { pendingRows: number; twinRows: number };
+      };
+      if (ingest.pendingRows === 0 && ingest.twinRows === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return Date.now() - started;
+}
+
+async function cpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^twin_process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Waits until every instance has been below 10 % of a core for a second (at most 30 s): creating the
+ * cells leaves the service busy for a moment (leases, twin loads), and a COPY baseline taken then
+ * reads low, which flatters the ingest ratio. Returns how long that took.
+ */
+export async function quiet(urls: string[]): Promise<number> {
+  const started = Date.now();
+  let calm = 0;
+  while (calm < 2 && Date.now() - started < 30_000) {
+    const before = await Promise.all(urls.map(cpuSeconds));
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await Promise.all(urls.map(cpuSeconds));
+    calm = after.every((a, i) => a - before[i] < 0.05) ? calm + 1 : 0;
+  }
+  return Date.now() - started;
+}
+
+export async function rssMb(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^twin_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN) / 1024 / 1024;
+}
