@@ -32,7 +32,13 @@ import { connect as netConnect } from 'node:net';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
 import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
-import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
+import {
+  BENCH_TOKEN,
+  createCells,
+  percentile,
+  postOneSample,
+  startBenchService,
+} from './support/bench-service';
 import { medianCopyBaselineRowsPerSec } from './support/copy-baseline';
 import {
   PACED_BATCH_MS,
@@ -111,16 +117,10 @@ let phasesRun = 0;
 async function prime(urls: string[], cellIds: string[]): Promise<void> {
   const seq = 100_000_000 * phasesRun++;
   const rigUrl = (i: number) => urls[(i % RIGS) % urls.length];
-  const send = async (cellId: string, i: number) => {
-    const res = await fetch(`${rigUrl(i)}/api/v1/cells/${cellId}/samples`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ samples: [{ seq, ts: Date.now(), voltageV: 3.6, currentA: 0.002 }] }),
-    });
-    if (!res.ok) throw new Error(`priming ${cellId}: ${res.status} ${await res.text()}`);
-  };
   for (let i = 0; i < cellIds.length; i += 20)
-    await Promise.all(cellIds.slice(i, i + 20).map((cellId, k) => send(cellId, i + k)));
+    await Promise.all(
+      cellIds.slice(i, i + 20).map((cellId, k) => postOneSample(rigUrl(i + k), cellId, seq, 3.6)),
+    );
   await settle(urls);
 }
 
@@ -302,11 +302,7 @@ async function sampleTwinPayload(serverUrl: string): Promise<unknown> {
     const live = io(`${svc.api.url}/live`, { auth: { token: BENCH_TOKEN }, transports: ['websocket'] });
     await live.timeout(10_000).emitWithAck('subscribe', { cellId: 'probe' });
     const state = new Promise((r) => live.once('twin', r));
-    await fetch(`${svc.api.url}/api/v1/cells/probe/samples`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ samples: [{ seq: 0, ts: Date.now(), voltageV: 3.7, currentA: 0.002 }] }),
-    });
+    await postOneSample(svc.api.url, 'probe', 0, 3.7);
     const payload = await state;
     live.close();
     return payload;

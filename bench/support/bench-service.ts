@@ -53,6 +53,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** One sample for a cell through the HTTP ingest endpoint; throws unless it was taken. */
+export async function postOneSample(
+  url: string,
+  cellId: string,
+  seq: number,
+  voltageV: number,
+): Promise<void> {
+  const res = await fetch(`${url}/api/v1/cells/${cellId}/samples`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ samples: [{ seq, ts: Date.now(), voltageV, currentA: 0.002 }] }),
+  });
+  if (!res.ok) throw new Error(`sample for ${cellId}: ${res.status} ${await res.text()}`);
+}
+
 /** The same NCM811 | Li6PS5Cl test cell under each id, created through the API. */
 export async function createCells(url: string, cellIds: readonly string[]): Promise<void> {
   for (const id of cellIds) {

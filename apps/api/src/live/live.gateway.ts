@@ -35,7 +35,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('live');
   @WebSocketServer() private namespace!: Namespace;
   /** Every event sent (name and room), for metrics. */
-  readonly sent$ = new Subject<{ event: keyof LiveClientEventMap; rooms: string[] }>();
+  readonly sent$ = new Subject<{ event: keyof LiveClientEventMap; rooms: readonly string[] }>();
   private readonly slowReaders: SlowReaders;
   private readonly pendingTwins: PendingTwin[] = [];
   private twinFlush: NodeJS.Immediate | null = null;
@@ -98,7 +98,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     );
     this.emitTwins(batch);
     this.relay?.publish(TWIN_BATCH_TOPIC, encodeTwinBatch(batch));
-    for (const { rooms } of batch) this.sent$.next({ event: 'twin', rooms: [...rooms] });
+    for (const { rooms } of batch) this.sent$.next({ event: 'twin', rooms });
   }
 
   /** To this instance's sockets only, skipping its slow readers. */
