@@ -1,6 +1,6 @@
 /**
  * npm run bench:load — rigs and browsers as separate processes against one and two instances.
- * Per scenario, three phases:
+ * Per scenario, four phases:
  *  1. max: every cell keeps IN_FLIGHT batches of MAX_BATCH samples in flight (closed loop);
  *     committed samples/s against plain COPY of the same rows into a table like `samples`, in the
  *     same database and run, measured just before while the machine is quiet.
@@ -13,6 +13,12 @@
  *     events delivered per second summed over the browsers, against a bare socket.io server
  *     pushing the same payload to the same number of browser processes as fast as it can
  *     (measured once per run).
+ *  4. floor: the half phase's load through a bare relay (load-clients.ts › runBareRelay) instead of
+ *     the service: the same rigs, browsers and machine with none of the service's work, so the half
+ *     phase's latency can be read against what this machine leaves at that load.
+ * The service, every rig and every browser run in sessions of their own: Linux's autogroup shares the
+ * CPU between sessions first, and each PostgreSQL backend is a session of its own, so a service in the
+ * bench's session would compete as one group with all the load generators (see startApiProcess).
  * Latencies and acks of each phase's first second (WARMUP_MS) are left out of the percentiles, and
  * the half phase starts once the max phase's backlog has drained and 2 s more have passed (settle).
  * With two instances the rigs and browsers are spread over both and states cross Redis (a
@@ -23,10 +29,11 @@
  * phase (10), BENCH_IN_FLIGHT batches per cell in the max phase (2), BENCH_INSTANCES=1 to skip the
  * two-instance scenario, BENCH_API_ENV (JSON) for service settings, BENCH_SKIP_FANOUT=1 to run only
  * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out, BENCH_SWEEP=1 to add paced phases at
- * 0.1–0.4 of the max (latency against rate).
+ * 0.1–0.4 of the max (latency against rate), BENCH_CHILD_NODE_ARGS for the rig and browser processes
+ * (e.g. --cpu-prof, as API_NODE_ARGS for the service).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { connect as netConnect } from 'node:net';
 import { io } from 'socket.io-client';
@@ -66,6 +73,15 @@ const RIG_NICE = Number(process.env.BENCH_RIG_NICE ?? 19);
 /** Samples per rig batch in the fan-out phase; each one's twin state is pushed. */
 const FANOUT_BATCH = Number(process.env.BENCH_FANOUT_BATCH ?? 20);
 
+/** Linux's autogroup nice for the session `pid` leads; a no-op where there is no autogroup. */
+function setAutogroupNice(pid: number, nice: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch {
+    /* not Linux, or autogroup off: the process's own nice is what counts there */
+  }
+}
+
 interface Child<T> {
   proc: ChildProcess;
   ready: Promise<void>;
@@ -74,11 +90,23 @@ interface Child<T> {
 }
 
 function child<T>(job: Job): Child<T> {
-  const proc = fork(import.meta.filename, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(import.meta.filename, ['--child'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // A session, so a scheduling group, of its own (see startApiProcess's ownSession): in the
+    // bench's session the rigs and browsers would share one group with everything else it starts.
+    detached: true,
+    // BENCH_CHILD_NODE_ARGS: e.g. --cpu-prof for the rig and browser processes, as API_NODE_ARGS for the service.
+    execArgv: [...process.execArgv, ...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ') ?? [])],
+  });
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
   const done = new Promise<T>((resolve, reject) => {
-    proc.on('message', (m: { ready?: boolean }) => (m.ready ? markReady() : resolve(m as T)));
+    proc.on('message', (m: { ready?: boolean }) => {
+      if (!m.ready) return resolve(m as T);
+      // The rig's group gets the rig's nice: a nice value alone ranks a process only within its group.
+      if (job.role === 'rig' && RIG_NICE !== 0) setAutogroupNice(proc.pid!, RIG_NICE);
+      markReady();
+    });
     // A large report can be delivered just after 'exit': give it a moment before calling it lost.
     proc.once('exit', (code) =>
       setTimeout(() => reject(new Error(`${job.role} process exited with ${code} without a report`)), 2000),
@@ -197,6 +225,7 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
         await startApiProcess(
           { DATABASE_URL: svc.databaseUrl, ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent', ...env },
           await freePort(),
+          { ownSession: true },
         ),
       );
     }
@@ -232,6 +261,13 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       commitMeanMs: paced.commitMeanMs,
     };
     clearInterval(sampler);
+    // The latency floor of this machine at the half rate, right after the half phase.
+    const floorResult = await floorPhase(cellIds, hz, await captureTwinPayload(urls[0], cellIds[0]));
+    const floor = {
+      p50LatencyMs: floorResult.p50LatencyMs,
+      p99LatencyMs: floorResult.p99LatencyMs,
+      samplesPerSec: floorResult.samplesPerSec,
+    };
     // BENCH_SWEEP: the same paced load at lighter fractions of the max too, for a latency-versus-rate
     // curve (what rate keeps p99 within a target on this machine), after the half phase.
     const sweep = [];
@@ -251,6 +287,7 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       instances,
       max: { ...max, ofCopy: Math.round((max.samplesPerSec / copyRowsPerSec) * 100) / 100 },
       half,
+      floor,
       sweep,
       copyRowsPerSec,
       quietAfterMs,
@@ -294,20 +331,44 @@ async function bareFanOut(payload: unknown) {
   return { eventsPerSec: Math.round(reports.reduce((n, l) => n + l.events / l.seconds, 0)) };
 }
 
-/** A real twin payload, so the bare server sends what the service sends. */
+/** A real twin state of `cellId`, from the service at `apiUrl`: what the bare servers send. */
+async function captureTwinPayload(apiUrl: string, cellId: string): Promise<unknown> {
+  const live = io(`${apiUrl}/live`, { auth: { token: BENCH_TOKEN }, transports: ['websocket'] });
+  try {
+    await live.timeout(10_000).emitWithAck('subscribe', { cellId });
+    const state = new Promise((r) => live.once('twin', r));
+    await postOneSample(apiUrl, cellId, 100_000_000 * phasesRun++, 3.7);
+    return await state;
+  } finally {
+    live.close();
+  }
+}
+
+/** A real twin payload from a service of its own, so the bare fan-out server sends what the service sends. */
 async function sampleTwinPayload(serverUrl: string): Promise<unknown> {
   const svc = await startBenchService({}, serverUrl);
   try {
     await createCells(svc.api.url, ['probe']);
-    const live = io(`${svc.api.url}/live`, { auth: { token: BENCH_TOKEN }, transports: ['websocket'] });
-    await live.timeout(10_000).emitWithAck('subscribe', { cellId: 'probe' });
-    const state = new Promise((r) => live.once('twin', r));
-    await postOneSample(svc.api.url, 'probe', 0, 3.7);
-    const payload = await state;
-    live.close();
-    return payload;
+    return await captureTwinPayload(svc.api.url, 'probe');
   } finally {
     await svc.stop();
+  }
+}
+
+/**
+ * The paced load at `hz` through the bare relay instead of the service: the same rigs and browsers,
+ * the same machine, none of the service's work. Its p50/p99 are the floor the half phase's sit on.
+ */
+async function floorPhase(cellIds: string[], hz: number, payload: unknown) {
+  const port = await freePort();
+  const relay = child<{ relayed: number }>({ role: 'bare-relay', port, payload });
+  await relay.ready;
+  relay.go();
+  try {
+    return await phase([`http://127.0.0.1:${port}`], cellIds, { kind: 'paced', hz }, LIVE);
+  } finally {
+    relay.proc.send('stop');
+    await relay.done;
   }
 }
 
@@ -329,13 +390,13 @@ async function main() {
   console.log(`\ndatabase: ${benchPostgresDescription(serverUrl)}; rig processes at nice ${RIG_NICE}`);
 
   console.log(
-    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | refused batches | RSS per instance (before → max) |`,
+    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | floor: bare relay p50 / p99 | refused batches | RSS per instance (before → max) |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of load) {
     if (!('max' in r) || !r.max) continue;
     console.log(
-      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
     );
   }
   const swept = load.flatMap((r) =>

@@ -33,6 +33,7 @@ export async function startBenchService(
   const api = await startApiProcess(
     { DATABASE_URL: databaseUrl, ADMIN_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent', ...env },
     await freePort(),
+    { ownSession: true },
   );
   return {
     api,

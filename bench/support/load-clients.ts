@@ -1,8 +1,9 @@
 /**
  * The client processes of `npm run bench:load`: a rig (one socket streaming sample batches for its
  * cells, closed-loop or paced), a browser (subscribes to every cell, times each twin state's age on
- * arrival) and a bare socket.io server (the fan-out baseline). Each runs in a process of its own,
- * forked by the bench with its job; runClientJob is that process's entry.
+ * arrival), a bare socket.io server (the fan-out baseline) and a bare relay (the latency floor).
+ * Each runs in a process of its own, forked by the bench with its job; runClientJob is that
+ * process's entry.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -44,7 +45,13 @@ export interface BareServerJob {
   seconds: number;
   payload: unknown;
 }
-export type Job = RigJob | LiveJob | BareServerJob;
+/** The latency floor: rigs and browsers as in the paced phase, through a relay that does no work. */
+export interface BareRelayJob {
+  role: 'bare-relay';
+  port: number;
+  payload: unknown;
+}
+export type Job = RigJob | LiveJob | BareServerJob | BareRelayJob;
 /**
  * `lagP99Ms`: the client process's own event-loop delay — how much of a latency is the harness's.
  * `stampAgeMs`: per batch, the newest sample's stamp → the emit handed to the socket (the rig's own delay).
@@ -184,13 +191,8 @@ export async function runLive(job: LiveJob): Promise<LiveReport> {
   return { latenciesMs, events, seconds: (Date.now() - started) / 1000, lagP99Ms: lag.p99Ms() };
 }
 
-/**
- * Bare socket.io: the same namespace, rooms and payload, no database, no model; emits round-robin
- * over the cells' rooms as fast as the event loop allows, yielding every 200 emits so sockets flush.
- */
-export async function runBareServer(job: BareServerJob): Promise<{ emitted: number }> {
-  const http = createServer();
-  const server = new Server(http, { transports: ['websocket'] });
+/** `/live` as the service answers it, without tokens: a `subscribe` joins the cell's room. */
+function bareLiveNamespace(server: Server) {
   const live = server.of('/live');
   live.on('connection', (socket) =>
     socket.on('subscribe', (body: { cellId: string }, ack: (r: unknown) => void) => {
@@ -198,6 +200,17 @@ export async function runBareServer(job: BareServerJob): Promise<{ emitted: numb
       ack({ ok: true });
     }),
   );
+  return live;
+}
+
+/**
+ * Bare socket.io: the same namespace, rooms and payload, no database, no model; emits round-robin
+ * over the cells' rooms as fast as the event loop allows, yielding every 200 emits so sockets flush.
+ */
+export async function runBareServer(job: BareServerJob): Promise<{ emitted: number }> {
+  const http = createServer();
+  const server = new Server(http, { transports: ['websocket'] });
+  const live = bareLiveNamespace(server);
   await new Promise<void>((r) => http.listen(job.port, '127.0.0.1', () => r()));
   process.send!({ ready: true });
   await new Promise<void>((r) => process.once('message', () => r()));
@@ -217,9 +230,47 @@ export async function runBareServer(job: BareServerJob): Promise<{ emitted: numb
   return { emitted };
 }
 
+/**
+ * Bare relay: the service's two namespaces with none of its work. A rig's batch is acknowledged at
+ * once (no validation, database or model) and its newest sample goes to the cell's room as a twin
+ * state of the real payload's shape. The same rigs and browsers through it give the latency that
+ * this machine and socket.io leave at a given load: the floor under the service's own.
+ */
+export async function runBareRelay(job: BareRelayJob): Promise<{ relayed: number }> {
+  const http = createServer();
+  const server = new Server(http, { transports: ['websocket'], maxHttpBufferSize: 8e6 });
+  const live = bareLiveNamespace(server);
+  let relayed = 0;
+  server.of('/rigs').on('connection', (socket) =>
+    socket.on('samples', (body: { cellId: string; samples: { ts: number }[] }, ack: (r: unknown) => void) => {
+      relayed += 1;
+      ack({ accepted: body.samples.length, duplicates: 0, rejected: [] });
+      const newest = body.samples[body.samples.length - 1];
+      live.to(cellRoom(body.cellId)).emit('twin', {
+        ...(job.payload as object),
+        cellId: body.cellId,
+        ts: new Date(newest.ts).toISOString(),
+      });
+    }),
+  );
+  await new Promise<void>((r) => http.listen(job.port, '127.0.0.1', () => r()));
+  process.send!({ ready: true });
+  // Stops when the bench says so (a second message), after its rigs and browsers have reported.
+  await new Promise<void>((r) => process.once('message', () => process.once('message', () => r())));
+  void server.close();
+  return { relayed };
+}
+
 /** The entry of a forked client process: runs its job and sends the report back. */
 export function runClientJob(job: Job): void {
-  const run = job.role === 'rig' ? runRig(job) : job.role === 'live' ? runLive(job) : runBareServer(job);
+  const run =
+    job.role === 'rig'
+      ? runRig(job)
+      : job.role === 'live'
+        ? runLive(job)
+        : job.role === 'bare-relay'
+          ? runBareRelay(job)
+          : runBareServer(job);
   run.then(
     (report) => process.send!(report, () => process.exit(0)),
     (error: Error) => {

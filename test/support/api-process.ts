@@ -23,8 +23,22 @@ export interface ApiProcess {
   stopped: Promise<number | null>;
 }
 
+export interface ApiProcessOptions {
+  /**
+   * Start the service in a session of its own (setsid). Linux's autogroup scheduler shares the CPU
+   * between sessions first: a service in its parent's session competes, as one group, with everything
+   * else that session starts (a benchmark's load generators), while each PostgreSQL backend is a
+   * session, and so a group, of its own. Deployed, the service has its own unit or container.
+   */
+  ownSession?: boolean;
+}
+
 /** Runs the built service (dist/api.mjs) as a real process, as `npm start` does. */
-export async function startApiProcess(env: Record<string, string>, port: number): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  port: number,
+  options: ApiProcessOptions = {},
+): Promise<ApiProcess> {
   // API_NODE_ARGS lets a benchmark run the service under e.g. --cpu-prof without touching the code.
   const nodeArgs = process.env.API_NODE_ARGS ? process.env.API_NODE_ARGS.split(' ') : [];
   // The same V8 flags as `npm start` and the image (docs/deploy.md › Node flags).
@@ -36,8 +50,15 @@ export async function startApiProcess(env: Record<string, string>, port: number)
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownSession ?? false,
     },
   );
+  if (options.ownSession) {
+    // Outside our session a signal to it no longer reaches the service: stop it when we exit.
+    const stop = () => child.kill('SIGKILL');
+    process.once('exit', stop);
+    child.once('exit', () => process.off('exit', stop));
+  }
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
