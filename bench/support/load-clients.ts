@@ -263,6 +263,8 @@ export async function runBareRelay(job: BareRelayJob): Promise<{ relayed: number
 
 /** The entry of a forked client process: runs its job and sends the report back. */
 export function runClientJob(job: Job): void {
+  // In a session of its own a client no longer gets the terminal's Ctrl-C: it ends with the bench.
+  process.once('disconnect', () => process.exit(0));
   const run =
     job.role === 'rig'
       ? runRig(job)
