@@ -30,7 +30,8 @@
  * two-instance scenario, BENCH_API_ENV (JSON) for service settings, BENCH_SKIP_FANOUT=1 to run only
  * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out, BENCH_SWEEP=1 to add paced phases at
  * 0.1–0.4 of the max (latency against rate), BENCH_CHILD_NODE_ARGS for the rig and browser processes
- * (e.g. --cpu-prof, as API_NODE_ARGS for the service).
+ * (e.g. --cpu-prof, as API_NODE_ARGS for the service), BENCH_PG_SETTINGS (JSON) for the private
+ * PostgreSQL server's settings over PRODUCTION_SETTINGS.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
