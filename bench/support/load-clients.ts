@@ -73,6 +73,12 @@ function loopLagMonitor(): { p99Ms(): number } {
 
 const cellRoom = (cellId: string) => `cell:${cellId}`;
 
+/** Tells the bench this process is set up, then waits for its next message (the phase's go). */
+function readyThenWait(): Promise<void> {
+  process.send!({ ready: true });
+  return new Promise<void>((r) => process.once('message', () => r()));
+}
+
 /** A rig process: one socket; per cell IN_FLIGHT batches in flight (max) or one per interval (paced); refusals resent after their hint. */
 export async function runRig(job: RigJob): Promise<RigReport> {
   const socket = io(`${job.url}/rigs`, { auth: { token: job.token }, transports: ['websocket'] });
@@ -80,8 +86,7 @@ export async function runRig(job: RigJob): Promise<RigReport> {
     (res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)),
   );
   // Started and connected: wait for the phase's go, given to every rig and browser at once.
-  process.send!({ ready: true });
-  await new Promise<void>((r) => process.once('message', () => r()));
+  await readyThenWait();
   const lag = loopLagMonitor();
   const report: RigReport = { acked: 0, refused: 0, ackMs: [], stampAgeMs: [], lagP99Ms: NaN };
   // BENCH_TRACE_DIR: every batch's send time and ack time, to line up with the browsers' traces.
@@ -179,8 +184,7 @@ export async function runLive(job: LiveJob): Promise<LiveReport> {
   socket.on('twin', onTwin);
   socket.on('bare', onTwin);
   for (const cellId of job.cells) await socket.timeout(10_000).emitWithAck('subscribe', { cellId });
-  process.send!({ ready: true });
-  await new Promise<void>((r) => process.once('message', () => r()));
+  await readyThenWait();
   measuring = true;
   const lag = loopLagMonitor();
   const started = Date.now();
@@ -212,8 +216,7 @@ export async function runBareServer(job: BareServerJob): Promise<{ emitted: numb
   const server = new Server(http, { transports: ['websocket'] });
   const live = bareLiveNamespace(server);
   await new Promise<void>((r) => http.listen(job.port, '127.0.0.1', () => r()));
-  process.send!({ ready: true });
-  await new Promise<void>((r) => process.once('message', () => r()));
+  await readyThenWait();
   let emitted = 0;
   const until = Date.now() + job.seconds * 1000;
   while (Date.now() < until) {
@@ -254,9 +257,9 @@ export async function runBareRelay(job: BareRelayJob): Promise<{ relayed: number
     }),
   );
   await new Promise<void>((r) => http.listen(job.port, '127.0.0.1', () => r()));
-  process.send!({ ready: true });
-  // Stops when the bench says so (a second message), after its rigs and browsers have reported.
-  await new Promise<void>((r) => process.once('message', () => process.once('message', () => r())));
+  // Stops when the bench says so (the message after the go), once its rigs and browsers have reported.
+  await readyThenWait();
+  await new Promise<void>((r) => process.once('message', () => r()));
   void server.close();
   return { relayed };
 }

@@ -3,14 +3,27 @@
 /** Quiet time after the max phase's backlog has drained, before the half phase starts. */
 const SETTLE_MS = 2000;
 
+/** The service's metrics page, and one sample's value from it (`labels` as written, e.g. `{a="b"}`). */
+async function metricsText(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+function metricValue(text: string, name: string, labels = ''): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? NaN);
+}
+
 /** Sum and count of the service's own histograms, to split a phase's ack latency into wait and write. */
 async function histogramTotals(url: string): Promise<Record<string, { sum: number; count: number }>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string, suffix: string) =>
-    Number(new RegExp(`^${name}_${suffix}(?:\\{outcome="committed"\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const text = await metricsText(url);
   const out: Record<string, { sum: number; count: number }> = {};
-  for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds'])
-    out[name] = { sum: read(name, 'sum'), count: read(name, 'count') };
+  for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds']) {
+    // The commit histogram is labelled by outcome; only committed batches count here.
+    const labels = text.includes(`${name}_sum{`) ? '{outcome="committed"}' : '';
+    out[name] = {
+      sum: metricValue(text, `${name}_sum`, labels),
+      count: metricValue(text, `${name}_count`, labels),
+    };
+  }
   return out;
 }
 
@@ -51,8 +64,7 @@ export async function settle(urls: string[]): Promise<number> {
 }
 
 async function cpuSeconds(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^twin_process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? NaN);
+  return metricValue(await metricsText(url), 'twin_process_cpu_seconds_total');
 }
 
 /**
@@ -73,6 +85,5 @@ export async function quiet(urls: string[]): Promise<number> {
 }
 
 export async function rssMb(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^twin_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return metricValue(await metricsText(url), 'twin_process_resident_memory_bytes') / 1024 / 1024;
 }
