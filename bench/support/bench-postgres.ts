@@ -26,9 +26,12 @@ export const PRODUCTION_SETTINGS: PostgresSettings = {
   max_connections: 100,
 };
 
-/** BENCH_PG_SETTINGS (JSON): server settings over PRODUCTION_SETTINGS, to compare one in the same conditions. */
-function extraSettings(): PostgresSettings {
-  return JSON.parse(process.env.BENCH_PG_SETTINGS ?? '{}') as PostgresSettings;
+/** PRODUCTION_SETTINGS, with BENCH_PG_SETTINGS (JSON) over them to compare one in the same conditions. */
+function serverSettings(): PostgresSettings {
+  return {
+    ...PRODUCTION_SETTINGS,
+    ...(JSON.parse(process.env.BENCH_PG_SETTINGS ?? '{}') as PostgresSettings),
+  };
 }
 
 let privateServer: PrivatePostgres | null = null;
@@ -45,7 +48,7 @@ export async function benchPostgresUrl(kind: 'production' | 'shared'): Promise<s
   if (kind === 'shared' || process.env.BENCH_POSTGRES === 'shared' || !privatePostgresAvailable)
     return SHARED_SERVER_URL;
   if (!privateServer) {
-    privateServer = await startPrivatePostgres({ ...PRODUCTION_SETTINGS, ...extraSettings() });
+    privateServer = await startPrivatePostgres(serverSettings());
     const server = privateServer;
     process.once('exit', () => server.destroy());
     // An interrupted bench still removes its server ('exit' does not run on a signal by default).
@@ -57,7 +60,7 @@ export async function benchPostgresUrl(kind: 'production' | 'shared'): Promise<s
 /** Which server the numbers came from, for the bench's report. */
 export function benchPostgresDescription(url: string): string {
   if (privateServer?.url === url)
-    return `private PostgreSQL 15 with ${Object.entries({ ...PRODUCTION_SETTINGS, ...extraSettings() })
+    return `private PostgreSQL 15 with ${Object.entries(serverSettings())
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`;
   return `PostgreSQL at ${new URL(url).host} with its own settings`;
