@@ -6,7 +6,9 @@
  *     same database and run, measured just before while the machine is quiet.
  *  2. half: the same cells paced at half that rate for HALF_SECONDS, a batch per cell every
  *     PACED_BATCH_MS; p50/p99 of sample → browser (the newest sample's ts is stamped at send; the
- *     browser process reads the same clock), server RSS and the host's dirty page cache peak.
+ *     browser process reads the same clock), server RSS and the host's dirty page cache peak. The max
+ *     and half phases also report where the CPU went (cpu-by-role.ts: machine, service, PostgreSQL,
+ *     rigs, browsers), so the half phase's latency reads against how busy the two cores were.
  *  3. fan-out: FANOUT_LIVE browsers watch every cell while rigs stream FANOUT_BATCH-sample batches
  *     with the live limit raised so that every sample's twin state is pushed (LIVE_MAX_PER_SECOND
  *     1000, LIVE_BURST FANOUT_BATCH + 3: the states before a batch's newest go out too); twin
@@ -40,6 +42,7 @@ import { connect as netConnect } from 'node:net';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
 import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
+import { CpuByRole, type CpuShares } from './support/cpu-by-role';
 import { hostWritebackDescription, peakDirtyDuring } from './support/host-writeback';
 import {
   BENCH_TOKEN,
@@ -160,7 +163,14 @@ async function prime(urls: string[], cellIds: string[]): Promise<void> {
 }
 
 /** Runs rigs and browsers together: every clock starts at once, when all rigs have connected and all browsers subscribed. */
-async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers: number, seconds = SECONDS) {
+async function phase(
+  urls: string[],
+  cellIds: string[],
+  mode: RigMode,
+  browsers: number,
+  seconds = SECONDS,
+  cpu?: CpuByRole,
+) {
   const firstSeq = 100_000_000 * phasesRun++;
   console.error(`[load] ${urls.length} instance(s), ${mode.kind} phase, ${seconds} s…`);
   // With two instances, browsers sit on the instance other than their rigs': states cross Redis.
@@ -188,8 +198,15 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
   // otherwise take its start-up (~1.5 s of a core each) out of the others' measured seconds.
   await Promise.all([...live, ...rigs].map((c) => c.ready));
   [...live, ...rigs].forEach((c) => c.go());
+  const cpuAtGo = await cpu?.snapshot();
   const rigReports = await Promise.all(rigs.map((r) => r.done));
+  const cpuAtEnd = await cpu?.snapshot();
   const liveReports = await Promise.all(live.map((l) => l.done));
+  const sumCpu = (reports: { cpuSeconds: number }[]) => reports.reduce((n, r) => n + r.cpuSeconds, 0);
+  const cpuShares: CpuShares | null =
+    cpuAtGo && cpuAtEnd
+      ? CpuByRole.between(cpuAtGo, cpuAtEnd, sumCpu(rigReports), sumCpu(liveReports))
+      : null;
   const latencies = liveReports.flatMap((l) => l.latenciesMs).sort((x, y) => x - y);
   const acks = rigReports.flatMap((r) => r.ackMs).sort((x, y) => x - y);
   const stampAges = rigReports.flatMap((r) => r.stampAgeMs).sort((x, y) => x - y);
@@ -204,6 +221,7 @@ async function phase(urls: string[], cellIds: string[], mode: RigMode, browsers:
     p99LatencyMs: percentile(latencies, 99),
     rigLagP99Ms: Math.max(...rigReports.map((r) => r.lagP99Ms)),
     browserLagP99Ms: Math.max(...liveReports.map((l) => l.lagP99Ms)),
+    cpu: cpuShares,
   };
 }
 
@@ -248,7 +266,8 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
     const copyRowsPerSec = Math.round(
       await medianCopyBaselineRowsPerSec(svc.databaseUrl, 200_000, { cells: CELLS, runLength: MAX_BATCH }),
     );
-    const max = await phase(urls, cellIds, { kind: 'max', batch: MAX_BATCH }, LIVE);
+    const cpu = await CpuByRole.for(urls, svc.databaseUrl);
+    const max = await phase(urls, cellIds, { kind: 'max', batch: MAX_BATCH }, LIVE, SECONDS, cpu);
     const rssBefore = await Promise.all(urls.map(rssMb));
     let rssMax = rssBefore.map(() => 0);
     const sampler = setInterval(async () => {
@@ -259,7 +278,7 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
     const hz = Number(process.env.BENCH_PACED_HZ ?? Math.max(1, Math.round(max.samplesPerSec / 2 / CELLS)));
     const settledMs = await settle(urls);
     const { result: paced, peakDirtyMb } = await peakDirtyDuring(() =>
-      meanMsDuring(urls[0], () => phase(urls, cellIds, { kind: 'paced', hz }, LIVE, HALF_SECONDS)),
+      meanMsDuring(urls[0], () => phase(urls, cellIds, { kind: 'paced', hz }, LIVE, HALF_SECONDS, cpu)),
     );
     const half = {
       hz,
@@ -382,6 +401,16 @@ async function floorPhase(cellIds: string[], hz: number, payload: unknown) {
   }
 }
 
+function cpuSharesText(c: CpuShares | null): string {
+  if (!c) return '–';
+  return `${c.machinePct} (${c.servicePct} / ${c.postgresPct} / ${c.rigsPct} / ${c.browsersPct})`;
+}
+
+/** Machine CPU per committed sample: the half phase's smaller batches cost more per sample than the max's. */
+function cpuPerSampleUs(c: CpuShares | null, samplesPerSec: number): string {
+  return c ? ((c.machinePct / 100 / samplesPerSec) * 1e6).toFixed(1) : '–';
+}
+
 async function main() {
   const two =
     process.env.BENCH_INSTANCES !== '1' &&
@@ -401,13 +430,13 @@ async function main() {
   console.log(`host: ${hostWritebackDescription()}; half phase ${HALF_SECONDS} s, the others ${SECONDS} s`);
 
   console.log(
-    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | floor: bare relay p50 / p99 | dirty page cache peak (half) | refused batches | RSS per instance (before → max) |`,
+    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | floor: bare relay p50 / p99 | CPU at half, % of a core: machine (service / PostgreSQL / rigs / browsers) | machine CPU per sample, max → half | dirty page cache peak (half) | refused batches | RSS per instance (before → max) |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of load) {
     if (!('max' in r) || !r.max) continue;
     console.log(
-      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms | ${r.half.peakDirtyMb ?? '–'} MB | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms | ${cpuSharesText(r.half.cpu)} | ${cpuPerSampleUs(r.max.cpu, r.max.samplesPerSec)} → ${cpuPerSampleUs(r.half.cpu, r.half.samplesPerSec)} µs | ${r.half.peakDirtyMb ?? '–'} MB | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
     );
   }
   const swept = load.flatMap((r) =>

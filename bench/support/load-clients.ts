@@ -57,13 +57,26 @@ export type Job = RigJob | LiveJob | BareServerJob | BareRelayJob;
  * `stampAgeMs`: per batch, the newest sample's stamp → the emit handed to the socket (the rig's own delay).
  */
 export type RigReport = {
+  /** CPU seconds the process used from the go to its report. */
+  cpuSeconds: number;
   acked: number;
   refused: number;
   ackMs: number[];
   stampAgeMs: number[];
   lagP99Ms: number;
 };
-export type LiveReport = { latenciesMs: number[]; events: number; seconds: number; lagP99Ms: number };
+export type LiveReport = {
+  latenciesMs: number[];
+  events: number;
+  seconds: number;
+  lagP99Ms: number;
+  cpuSeconds: number;
+};
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
 
 function loopLagMonitor(): { p99Ms(): number } {
   const h = monitorEventLoopDelay({ resolution: 1 });
@@ -87,8 +100,9 @@ export async function runRig(job: RigJob): Promise<RigReport> {
   );
   // Started and connected: wait for the phase's go, given to every rig and browser at once.
   await readyThenWait();
+  const cpuAtGo = process.cpuUsage();
   const lag = loopLagMonitor();
-  const report: RigReport = { acked: 0, refused: 0, ackMs: [], stampAgeMs: [], lagP99Ms: NaN };
+  const report: RigReport = { cpuSeconds: 0, acked: 0, refused: 0, ackMs: [], stampAgeMs: [], lagP99Ms: NaN };
   // BENCH_TRACE_DIR: every batch's send time and ack time, to line up with the browsers' traces.
   const trace = process.env.BENCH_TRACE_DIR ? ([] as string[]) : null;
   const startedAt = Date.now();
@@ -158,6 +172,7 @@ export async function runRig(job: RigJob): Promise<RigReport> {
   socket.close();
   if (trace) writeFileSync(join(process.env.BENCH_TRACE_DIR!, `rig-${process.pid}.txt`), trace.join('\n'));
   report.lagP99Ms = lag.p99Ms();
+  report.cpuSeconds = cpuSecondsSince(cpuAtGo);
   return report;
 }
 
@@ -185,6 +200,7 @@ export async function runLive(job: LiveJob): Promise<LiveReport> {
   socket.on('bare', onTwin);
   for (const cellId of job.cells) await socket.timeout(10_000).emitWithAck('subscribe', { cellId });
   await readyThenWait();
+  const cpuAtGo = process.cpuUsage();
   measuring = true;
   const lag = loopLagMonitor();
   const started = Date.now();
@@ -192,7 +208,13 @@ export async function runLive(job: LiveJob): Promise<LiveReport> {
   measuring = false;
   socket.close();
   if (trace) writeFileSync(join(process.env.BENCH_TRACE_DIR!, `live-${process.pid}.txt`), trace.join('\n'));
-  return { latenciesMs, events, seconds: (Date.now() - started) / 1000, lagP99Ms: lag.p99Ms() };
+  return {
+    latenciesMs,
+    events,
+    seconds: (Date.now() - started) / 1000,
+    lagP99Ms: lag.p99Ms(),
+    cpuSeconds: cpuSecondsSince(cpuAtGo),
+  };
 }
 
 /** `/live` as the service answers it, without tokens: a `subscribe` joins the cell's room. */

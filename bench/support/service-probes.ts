@@ -63,7 +63,7 @@ export async function settle(urls: string[]): Promise<number> {
   return Date.now() - started;
 }
 
-async function cpuSeconds(url: string): Promise<number> {
+export async function cpuSeconds(url: string): Promise<number> {
   return metricValue(await metricsText(url), 'twin_process_cpu_seconds_total');
 }
 
