@@ -303,8 +303,9 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
     for (const fraction of process.env.BENCH_SWEEP ? [0.1, 0.2, 0.3, 0.4] : []) {
       const sweepHz = Math.max(1, Math.round((max.samplesPerSec * fraction) / CELLS));
       await settle(urls);
-      const r = await phase(urls, cellIds, { kind: 'paced', hz: sweepHz }, LIVE);
+      const r = await phase(urls, cellIds, { kind: 'paced', hz: sweepHz }, LIVE, SECONDS, cpu);
       sweep.push({
+        cpu: r.cpu,
         fraction,
         hz: sweepHz,
         samplesPerSec: r.samplesPerSec,
@@ -443,12 +444,14 @@ async function main() {
     'sweep' in r && r.sweep ? [{ instances: r.instances, sweep: r.sweep }] : [],
   );
   if (swept.some((r) => r.sweep.length > 0)) {
-    console.log('\n| instances | fraction of max | samples/s | p50 / p99 sample→browser |');
-    console.log('|---|---|---|---|');
+    console.log(
+      '\n| instances | fraction of max | samples/s | p50 / p99 sample→browser | CPU, % of a core: machine (service / PostgreSQL / rigs / browsers) |',
+    );
+    console.log('|---|---|---|---|---|');
     for (const r of swept)
       for (const p of r.sweep)
         console.log(
-          `| ${r.instances} | ${p.fraction} | ${p.samplesPerSec} | ${p.p50LatencyMs} / ${p.p99LatencyMs} ms |`,
+          `| ${r.instances} | ${p.fraction} | ${p.samplesPerSec} | ${p.p50LatencyMs} / ${p.p99LatencyMs} ms | ${cpuSharesText(p.cpu)} |`,
         );
   }
   console.log(`\n| fan-out to ${FANOUT_LIVE} browsers | twin events/s delivered | vs bare socket.io |`);
