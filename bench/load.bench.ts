@@ -291,11 +291,17 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
     };
     clearInterval(sampler);
     // The latency floor of this machine at the half rate, right after the half phase.
-    const floorResult = await floorPhase(cellIds, hz, await captureTwinPayload(urls[0], cellIds[0]));
+    const floorResult = await floorPhase(
+      cellIds,
+      hz,
+      await captureTwinPayload(urls[0], cellIds[0]),
+      svc.databaseUrl,
+    );
     const floor = {
       p50LatencyMs: floorResult.p50LatencyMs,
       p99LatencyMs: floorResult.p99LatencyMs,
       samplesPerSec: floorResult.samplesPerSec,
+      cpu: floorResult.cpu,
     };
     // BENCH_SWEEP: the same paced load at lighter fractions of the max too, for a latency-versus-rate
     // curve (what rate keeps p99 within a target on this machine), after the half phase.
@@ -389,13 +395,15 @@ async function sampleTwinPayload(serverUrl: string): Promise<unknown> {
  * The paced load at `hz` through the bare relay instead of the service: the same rigs and browsers,
  * the same machine, none of the service's work. Its p50/p99 are the floor the half phase's sit on.
  */
-async function floorPhase(cellIds: string[], hz: number, payload: unknown) {
+async function floorPhase(cellIds: string[], hz: number, payload: unknown, databaseUrl: string) {
   const port = await freePort();
   const relay = child<{ relayed: number }>({ role: 'bare-relay', port, payload });
   await relay.ready;
   relay.go();
+  // The relay in the service's place: the phase's CPU shows what the cadence costs with none of the service's work.
+  const cpu = await CpuByRole.for([], databaseUrl, [relay.proc.pid!]);
   try {
-    return await phase([`http://127.0.0.1:${port}`], cellIds, { kind: 'paced', hz }, LIVE);
+    return await phase([`http://127.0.0.1:${port}`], cellIds, { kind: 'paced', hz }, LIVE, SECONDS, cpu);
   } finally {
     relay.proc.send('stop');
     await relay.done;
@@ -431,13 +439,13 @@ async function main() {
   console.log(`host: ${hostWritebackDescription()}; half phase ${HALF_SECONDS} s, the others ${SECONDS} s`);
 
   console.log(
-    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | floor: bare relay p50 / p99 | CPU at half, % of a core: machine (service / PostgreSQL / rigs / browsers) | machine CPU per sample, max → half | dirty page cache peak (half) | refused batches | RSS per instance (before → max) |`,
+    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | floor: bare relay p50 / p99, CPU machine (relay / PostgreSQL / rigs / browsers) | CPU at half, % of a core: machine (service / PostgreSQL / rigs / browsers) | machine CPU per sample, max → half | dirty page cache peak (half) | refused batches | RSS per instance (before → max) |`,
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of load) {
     if (!('max' in r) || !r.max) continue;
     console.log(
-      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms | ${cpuSharesText(r.half.cpu)} | ${cpuPerSampleUs(r.max.cpu, r.max.samplesPerSec)} → ${cpuPerSampleUs(r.half.cpu, r.half.samplesPerSec)} µs | ${r.half.peakDirtyMb ?? '–'} MB | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms, CPU ${cpuSharesText(r.floor.cpu)} | ${cpuSharesText(r.half.cpu)} | ${cpuPerSampleUs(r.max.cpu, r.max.samplesPerSec)} → ${cpuPerSampleUs(r.half.cpu, r.half.samplesPerSec)} µs | ${r.half.peakDirtyMb ?? '–'} MB | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
     );
   }
   const swept = load.flatMap((r) =>

@@ -44,19 +44,30 @@ function machineBusyTicks(): number {
   return user + nice + system + irq + softirq;
 }
 
-/** Parent pid and utime + stime of a process, or null once it has gone. */
-function processStat(pid: number): { ppid: number; ticks: number } | null {
+/**
+ * Parent pid, utime + stime of a process, and cutime + cstime: what its children that have exited
+ * used. Null once it has gone.
+ */
+function processStat(pid: number): { ppid: number; ticks: number; exitedChildrenTicks: number } | null {
   const stat = readOrNull(`/proc/${pid}/stat`);
   if (!stat) return null;
   // The command name may hold spaces and parentheses: the fields start after its last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return { ppid: fields[1], ticks: fields[11] + fields[12], exitedChildrenTicks: fields[13] + fields[14] };
 }
 
-/** CPU ticks of the postmaster `postmasterPid` and of the processes it forked (backends, writers). */
+/**
+ * CPU ticks of the postmaster `postmasterPid` and of the processes it forked (backends, writers),
+ * those that have exited included: a pool closing an idle connection must not take its backend's
+ * CPU out of the sum.
+ */
 function serverTicks(postmasterPid: number): number {
   if (!Number.isFinite(postmasterPid)) return NaN;
-  let ticks = processStat(postmasterPid)?.ticks ?? 0;
+  const postmaster = processStat(postmasterPid);
+  let ticks = postmaster ? postmaster.ticks + postmaster.exitedChildrenTicks : 0;
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
@@ -81,19 +92,29 @@ export async function postmasterPid(databaseUrl: string): Promise<number> {
 export class CpuByRole {
   private constructor(
     private readonly serviceUrls: string[],
+    private readonly servicePids: number[],
     private readonly postmaster: number,
   ) {}
 
-  static async for(serviceUrls: string[], databaseUrl: string): Promise<CpuByRole> {
-    return new CpuByRole(serviceUrls, await postmasterPid(databaseUrl).catch(() => NaN));
+  /**
+   * The service is the instances at `serviceUrls` (their CPU metric) or, for the floor phase's bare
+   * relay, the processes `servicePids` (/proc).
+   */
+  static async for(
+    serviceUrls: string[],
+    databaseUrl: string,
+    servicePids: number[] = [],
+  ): Promise<CpuByRole> {
+    return new CpuByRole(serviceUrls, servicePids, await postmasterPid(databaseUrl).catch(() => NaN));
   }
 
   async snapshot(): Promise<Snapshot> {
     const service = await Promise.all(this.serviceUrls.map(cpuSeconds));
+    const pids = this.servicePids.map((pid) => (processStat(pid)?.ticks ?? NaN) / TICKS_PER_SECOND);
     return {
       atMs: Date.now(),
       machineTicks: machineBusyTicks(),
-      serviceSeconds: service.reduce((a, b) => a + b, 0),
+      serviceSeconds: [...service, ...pids].reduce((a, b) => a + b, 0),
       postgresTicks: serverTicks(this.postmaster),
     };
   }
