@@ -76,8 +76,9 @@ const MAX_BATCH = 200;
 /**
  * The rig processes' nice value. Real rigs run on their own machines; here they share the two cores
  * with the service and PostgreSQL, and at normal priority their ~45 % of the CPU is what the
- * service's wake-ups queue behind. Niced, they get what the system under test leaves. The browser
- * processes keep normal priority: they take the arrival times. BENCH_RIG_NICE=0 runs them as equals.
+ * service's wake-ups queue behind. Niced, they yield to the system under test, though not wholly: niced
+ * CPU still delays its wake-ups (docs/benchmarks.md › load, eighth round). The browser processes keep
+ * normal priority: they take the arrival times. BENCH_RIG_NICE=0 runs them as equals.
  */
 const RIG_NICE = Number(process.env.BENCH_RIG_NICE ?? 19);
 /** Samples per rig batch in the fan-out phase; each one's twin state is pushed. */
