@@ -33,7 +33,8 @@
  * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out, BENCH_SWEEP=1 to add paced phases at
  * 0.1–0.4 of the max (latency against rate), BENCH_CHILD_NODE_ARGS for the rig and browser processes
  * (e.g. --cpu-prof, as API_NODE_ARGS for the service), BENCH_PG_SETTINGS (JSON) for the private
- * PostgreSQL server's settings over PRODUCTION_SETTINGS.
+ * PostgreSQL server's settings over PRODUCTION_SETTINGS, BENCH_RIG_NICE (19) and BENCH_RIG_IDLE_GROUP=0
+ * to keep the rigs out of an idle CPU group.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
 import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
 import { CpuByRole, type CpuShares } from './support/cpu-by-role';
+import { createIdleCpuGroup, type IdleCpuGroup } from './support/idle-cpu-group';
 import { hostWritebackDescription, peakDirtyDuring } from './support/host-writeback';
 import {
   BENCH_TOKEN,
@@ -77,10 +79,16 @@ const MAX_BATCH = 200;
  * The rig processes' nice value. Real rigs run on their own machines; here they share the two cores
  * with the service and PostgreSQL, and at normal priority their ~45 % of the CPU is what the
  * service's wake-ups queue behind. Niced, they yield to the system under test, though not wholly: niced
- * CPU still delays its wake-ups (docs/benchmarks.md › load, eighth round). The browser processes keep
- * normal priority: they take the arrival times. BENCH_RIG_NICE=0 runs them as equals.
+ * CPU still delays its wake-ups (docs/benchmarks.md › load, eighth round), so where it can the bench
+ * also puts them in an idle CPU group (rigGroup). The browser processes keep normal priority: they take
+ * the arrival times. BENCH_RIG_NICE=0 runs them as equals.
  */
 const RIG_NICE = Number(process.env.BENCH_RIG_NICE ?? 19);
+/**
+ * The rigs' idle CPU group (idle-cpu-group.ts), made by the bench's main process where it can be;
+ * BENCH_RIG_IDLE_GROUP=0 leaves the rigs at their nice value alone.
+ */
+let rigGroup: IdleCpuGroup | null = null;
 /** Samples per rig batch in the fan-out phase; each one's twin state is pushed. */
 const FANOUT_BATCH = Number(process.env.BENCH_FANOUT_BATCH ?? 20);
 
@@ -116,6 +124,7 @@ function child<T>(job: Job): Child<T> {
       if (!m.ready) return resolve(m as T);
       // The rig's group gets the rig's nice: a nice value alone ranks a process only within its group.
       if (job.role === 'rig' && RIG_NICE !== 0) setAutogroupNice(proc.pid!, RIG_NICE);
+      if (job.role === 'rig') rigGroup?.add(proc.pid!);
       markReady();
     });
     // A large report can be delivered just after 'exit': give it a moment before calling it lost.
@@ -422,6 +431,10 @@ function cpuPerSampleUs(c: CpuShares | null, samplesPerSec: number): string {
 }
 
 async function main() {
+  if (process.env.BENCH_RIG_IDLE_GROUP !== '0' && RIG_NICE !== 0) {
+    rigGroup = createIdleCpuGroup(`operando-bench-rigs-${process.pid}`);
+    process.once('exit', () => rigGroup?.remove());
+  }
   const two =
     process.env.BENCH_INSTANCES !== '1' &&
     (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO);
@@ -436,7 +449,12 @@ async function main() {
   if (!skipFan) for (const n of counts) fan.push(await scenario(serverUrl, n, true));
   const bare = skipFan ? { eventsPerSec: NaN } : await bareFanOut(await sampleTwinPayload(serverUrl));
   console.log(JSON.stringify({ load, fan, bare }, null, 2));
-  console.log(`\ndatabase: ${benchPostgresDescription(serverUrl)}; rig processes at nice ${RIG_NICE}`);
+  const rigPlace = rigGroup
+    ? `in the idle CPU group ${rigGroup.path}`
+    : 'in no idle CPU group (needs root and a cgroup cpu controller with cpu.idle)';
+  console.log(
+    `\ndatabase: ${benchPostgresDescription(serverUrl)}; rig processes at nice ${RIG_NICE}, ${rigPlace}`,
+  );
   console.log(`host: ${hostWritebackDescription()}; half phase ${HALF_SECONDS} s, the others ${SECONDS} s`);
 
   console.log(
