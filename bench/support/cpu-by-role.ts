@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { cpuSeconds } from './service-probes';
+import { readOrNull } from './read-or-null';
 
 /**
  * Where a phase's CPU went, in % of one core: the whole machine (/proc/stat), the service instances
@@ -27,14 +28,6 @@ interface Snapshot {
 
 /** Linux reports /proc CPU times in USER_HZ clock ticks, 100 a second on every architecture's ABI. */
 const TICKS_PER_SECOND = 100;
-
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /** Busy ticks of all CPUs since boot: user, nice, system, irq and softirq (not idle, iowait or steal). */
 function machineBusyTicks(): number {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readOrNull } from './read-or-null';
 
 /**
  * The kernel's dirty-page writeback on this host, which sets when PostgreSQL's data-file writes reach the
@@ -16,14 +16,6 @@ const SETTINGS = [
 ];
 
 const SAMPLE_EVERY_MS = 100;
-
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 export function hostWritebackDescription(): string {
   const values = SETTINGS.map((name) => readOrNull(`/proc/sys/vm/${name}`)?.trim());
