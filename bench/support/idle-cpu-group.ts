@@ -4,9 +4,9 @@ import { join } from 'node:path';
 /**
  * A CPU cgroup with `cpu.idle` set, for bench:load's rig processes: they stand for cyclers on machines
  * of their own, and here they share the two cores with the system under test. Nice 19 was not enough:
- * two nice-19 busy loops beside a half phase took its p99 from 54 to 104 ms, since a niced task still
- * holds the core for a slice when the service wakes. The kernel runs an idle group only on CPU that no
- * other task wants, and a waking task preempts it at once (sched/fair.c, check_preempt_wakeup_fair).
+ * two nice-19 busy loops beside a half phase took its p99 from 54 to 104 ms. The kernel runs an idle
+ * group only on CPU that no other task wants, and a waking task that is not idle preempts it at once
+ * (sched/fair.c, check_preempt_wakeup_fair).
  * In alternating pairs the rigs in such a group gave p99 67 / 50 / 80 ms against 93 / 68 / 95 ms at nice
  * 19 alone (docs/benchmarks.md › load, eighth round).
  *
