@@ -6,9 +6,9 @@
  *     same database and run, measured just before while the machine is quiet.
  *  2. half: the same cells paced at half that rate for HALF_SECONDS, a batch per cell every
  *     PACED_BATCH_MS; p50/p99 of sample → browser (the newest sample's ts is stamped at send; the
- *     browser process reads the same clock), server RSS and the host's dirty page cache peak. The max
- *     and half phases also report where the CPU went (cpu-by-role.ts: machine, service, PostgreSQL,
- *     rigs, browsers), so the half phase's latency reads against how busy the two cores were.
+ *     browser process reads the same clock), server RSS and the host's dirty page cache peak. Every
+ *     phase but the fan-out also reports where the CPU went (cpu-by-role.ts: machine, service or relay,
+ *     PostgreSQL, rigs, browsers), so a latency reads against how busy the two cores were.
  *  3. fan-out: FANOUT_LIVE browsers watch every cell while rigs stream FANOUT_BATCH-sample batches
  *     with the live limit raised so that every sample's twin state is pushed (LIVE_MAX_PER_SECOND
  *     1000, LIVE_BURST FANOUT_BATCH + 3: the states before a batch's newest go out too); twin
@@ -29,7 +29,8 @@
  *
  * BENCH_CELLS (200), BENCH_RIGS (4), BENCH_LIVE (2), BENCH_FANOUT_LIVE (4), BENCH_SECONDS per
  * phase (10), BENCH_HALF_SECONDS for the half phase (30), BENCH_IN_FLIGHT batches per cell in the
- * max phase (2), BENCH_INSTANCES=1 to skip the two-instance scenario, BENCH_API_ENV (JSON) for service settings, BENCH_SKIP_FANOUT=1 to run only
+ * max phase (2), BENCH_INSTANCES=1 to skip the two-instance scenario, BENCH_API_ENV (JSON) for
+ * service settings, BENCH_SKIP_FANOUT=1 to run only
  * the ingest phases, BENCH_SKIP_LOAD=1 to run only the fan-out, BENCH_SWEEP=1 to add paced phases at
  * 0.1–0.4 of the max (latency against rate), BENCH_CHILD_NODE_ARGS for the rig and browser processes
  * (e.g. --cpu-prof, as API_NODE_ARGS for the service), BENCH_PG_SETTINGS (JSON) for the private

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOrNull } from './read-or-null';
 
 /**
  * A CPU cgroup with `cpu.idle` set, for bench:load's rig processes: they stand for cyclers on machines
@@ -27,11 +28,16 @@ export interface IdleCpuGroup {
  */
 function cpuHierarchyRoot(): string | null {
   if (existsSync('/sys/fs/cgroup/cpu/cpu.idle')) return '/sys/fs/cgroup/cpu';
+  const enabled = readOrNull('/sys/fs/cgroup/cgroup.subtree_control')?.split(/\s+/);
+  return enabled?.includes('cpu') ? '/sys/fs/cgroup' : null;
+}
+
+/** Removes the group; a process still in it, or a group never made, leaves it as it is (harmless). */
+function removeQuietly(path: string): void {
   try {
-    const enabled = readFileSync('/sys/fs/cgroup/cgroup.subtree_control', 'utf8').split(/\s+/);
-    return enabled.includes('cpu') ? '/sys/fs/cgroup' : null;
+    rmdirSync(path);
   } catch {
-    return null;
+    /* still in use, or not there */
   }
 }
 
@@ -43,23 +49,13 @@ export function createIdleCpuGroup(name: string): IdleCpuGroup | null {
     mkdirSync(path, { recursive: true });
     writeFileSync(join(path, 'cpu.idle'), '1');
   } catch {
-    try {
-      rmdirSync(path);
-    } catch {
-      /* never made */
-    }
+    removeQuietly(path);
     return null;
   }
   return {
     path,
     // cgroup.procs moves every thread of the process (v1 and v2 alike).
     add: (pid) => writeFileSync(join(path, 'cgroup.procs'), String(pid)),
-    remove: () => {
-      try {
-        rmdirSync(path);
-      } catch {
-        /* a process still in it, or gone already: the kernel keeps an empty group harmlessly */
-      }
-    },
+    remove: () => removeQuietly(path),
   };
 }
