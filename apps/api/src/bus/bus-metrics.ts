@@ -4,12 +4,14 @@ import type { BusKind } from '@twin/contracts';
 import { Counter } from 'prom-client';
 import { MetricsService } from '../ops/metrics.service';
 import type { BusVerdict } from './bus-intake.service';
+import type { AdoptionEnd } from './mqtt-session';
 
 /** Bus counters on the instance's Prometheus registry, next to the HTTP and socket ingest ones. */
 @Injectable()
 export class BusMetrics implements OnModuleInit {
   private metrics: MetricsService | null = null;
   private messages: Counter<'bus' | 'outcome'> | null = null;
+  private adoptions: Counter<'end'> | null = null;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -29,10 +31,20 @@ export class BusMetrics implements OnModuleInit {
       labelNames: ['bus', 'outcome'],
       registers: [metrics.registry],
     });
+    this.adoptions = new Counter({
+      name: 'twin_bus_mqtt_adoptions_total',
+      help: "Dead instances' MQTT sessions this instance adopted, by how it ended (drained, taken-over, handed-back, lost).",
+      labelNames: ['end'],
+      registers: [metrics.registry],
+    });
   }
 
   counted(bus: BusKind, verdict: BusVerdict): void {
     this.messages?.inc({ bus, outcome: verdict.kind });
     if (verdict.kind === 'stored') this.metrics?.rejectedSamples.inc(verdict.outcome.rejected.length);
+  }
+
+  adoptionEnded(end: AdoptionEnd): void {
+    this.adoptions?.inc({ end });
   }
 }

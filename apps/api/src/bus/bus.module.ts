@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BusIntakeService } from './bus-intake.service';
 import { BusMetrics } from './bus-metrics';
 import { MqttBusConsumer } from './mqtt-bus.consumer';
+import { MqttSessionLeaseRepository } from './mqtt-session-lease.repository';
 import { NatsBusConsumer } from './nats-bus.consumer';
 
 /**
@@ -10,6 +11,6 @@ import { NatsBusConsumer } from './nats-bus.consumer';
  * consumer starts only when its URL (`MQTT_URL`, `NATS_URL`) is configured.
  */
 @Module({
-  providers: [BusMetrics, BusIntakeService, MqttBusConsumer, NatsBusConsumer],
+  providers: [BusMetrics, BusIntakeService, MqttSessionLeaseRepository, MqttBusConsumer, NatsBusConsumer],
 })
 export class BusModule {}
