@@ -9,10 +9,10 @@ import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
- * Two instances in one MQTT share group; one is killed with SIGKILL. Mosquitto keeps routing every
- * other message to the dead member's persistent session: the survivor must adopt that session and
- * commit what waits in it, and the dead instance, restarted, must take its session back and rejoin
- * the group.
+ * Two instances in one MQTT share group, four sessions each (MQTT_CONNECTIONS' default); one is
+ * killed with SIGKILL. Mosquitto keeps routing half the messages to the dead member's persistent
+ * sessions: the survivor must adopt them and commit what waits there, and the dead instance,
+ * restarted, must take its sessions back and rejoin the group.
  */
 const MQTT_URL = 'mqtt://127.0.0.1:1883';
 const brokerUp = await portOpen(1883);
@@ -32,6 +32,9 @@ afterAll(async () => {
   await rig?.endAsync();
   await db?.drop();
 });
+
+/** Every one of an instance's four sessions has subscribed. */
+const allSubscribed = (out: string, id: string) => out.split(`subscribed to $share/g${id}/`).length - 1 >= 4;
 
 async function storedMqttMessages(url: string): Promise<number> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -65,14 +68,14 @@ describe.skipIf(!brokerUp || !adminUrl)('an instance of two killed while rigs pu
     rig.on('message', (topic, payload) => outcomes.add(topic.split('/')[2], JSON.parse(payload.toString())));
     await rig.subscribeAsync(`${prefix}/cells/+/acks`, { qos: 1 });
     await eventually(
-      async () => [a, b].every((api) => api.output().includes(`subscribed to $share/g${id}/`)),
+      async () => [a, b].every((api) => allSubscribed(api.output(), id)),
       (both) => both,
       20_000,
     );
 
     b.child.kill('SIGKILL');
     expect(await b.stopped).toBeNull();
-    // 26 batches of 100: the broker hands every other one to the dead member's session.
+    // 26 batches of 100: the broker hands half of them to the dead instance's sessions.
     for (let batch = 0; batch < 26; batch++) {
       await rig.publishAsync(
         `${prefix}/cells/${CELL}/samples`,
@@ -81,23 +84,27 @@ describe.skipIf(!brokerUp || !adminUrl)('an instance of two killed while rigs pu
       );
     }
     await expectEveryBatchOnce(a.url, db.url!, outcomes, CELL);
-    const survivor = a.output();
-    expect(survivor).toContain(`adopted MQTT session twin-test-${id}-b`);
-    const drained = new RegExp(`MQTT session twin-test-${id}-b: drained after (\\d+) message`).exec(
-      await eventually(
-        async () => a.output(),
-        (out) => out.includes(': drained after'),
-        10_000,
+    // The dead instance's sessions (MQTT_CONNECTIONS, 4 by default) were adopted and drained: between
+    // them they held the half of the 26 batches the broker gave the dead member.
+    const drainedFrom = (out: string) => [
+      ...out.matchAll(
+        new RegExp(`MQTT session twin-test-${id}-b(?:\\.\\d)?: drained after (\\d+) message`, 'g'),
       ),
+    ];
+    const survivor = await eventually(
+      async () => a.output(),
+      (out) => drainedFrom(out).length === 4,
+      20_000,
     );
-    expect(Number(drained?.[1])).toBeGreaterThanOrEqual(12);
+    expect(survivor).toContain(`adopted MQTT session twin-test-${id}-b.4`);
+    expect(drainedFrom(survivor).reduce((n, m) => n + Number(m[1]), 0)).toBeGreaterThanOrEqual(12);
 
-    // Restarted under its client id: it resumes its session, subscribes again and takes its share.
+    // Restarted under its client ids: it resumes its sessions, subscribes again and takes its share.
     b = await startApiProcess(env('b'), portB);
     apis.push(b);
     await eventually(
       async () => b.output(),
-      (out) => /session resumed/.test(out) && out.includes(`subscribed to $share/g${id}/`),
+      (out) => /session resumed/.test(out) && allSubscribed(out, id),
       20_000,
     );
     for (let batch = 26; batch < 36; batch++) {
@@ -118,10 +125,12 @@ describe.skipIf(!brokerUp || !adminUrl)('an instance of two killed while rigs pu
       );
       expect(rows[0]).toEqual({ n: 3600, d: 3600 });
       const leases = await sql.query('SELECT client_id, holder FROM mqtt_session_leases ORDER BY client_id');
-      expect(leases.rows).toEqual([
-        { client_id: `twin-test-${id}-a`, holder: 'mqk-a' },
-        { client_id: `twin-test-${id}-b`, holder: 'mqk-b' },
-      ]);
+      const sessions = (instance: string) =>
+        ['', '.2', '.3', '.4'].map((k) => ({
+          client_id: `twin-test-${id}-${instance}${k}`,
+          holder: `mqk-${instance}`,
+        }));
+      expect(leases.rows).toEqual([...sessions('a'), ...sessions('b')]);
     } finally {
       await sql.end();
     }

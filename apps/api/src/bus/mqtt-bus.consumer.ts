@@ -21,10 +21,11 @@ import { MqttSession, type MqttSessionOptions } from './mqtt-session';
 const HEALTHY_TICKS_BEFORE_ADOPTING = 2;
 
 /**
- * MQTT ingest: the instance's persistent session in the shared subscription (mqtt-session.ts), and
- * the sessions of dead instances. Mosquitto keeps routing a share group's messages to a member whose
+ * MQTT ingest: the instance's persistent sessions in the shared subscription (mqtt-session.ts,
+ * MQTT_CONNECTIONS of them, since mqtt.js takes one message at a time per connection), and the
+ * sessions of dead instances. Mosquitto keeps routing a share group's messages to a member whose
  * connection dropped but whose session persists, and queues them there; so each instance renews a
- * lease on its session (`mqtt_session_leases`), and once one has lapsed for a lease TTL past its
+ * lease on each of its sessions (`mqtt_session_leases`), and once one has lapsed for a lease TTL past its
  * expiry a live instance adopts that session: it resumes it under the dead instance's client id,
  * takes it out of the share group, commits what was queued and disconnects. If the dead instance
  * comes back it takes its session over (the broker disconnects the adopter) and subscribes again.
@@ -32,8 +33,11 @@ const HEALTHY_TICKS_BEFORE_ADOPTING = 2;
 @Injectable()
 export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('bus-mqtt');
-  private own: MqttSession | null = null;
-  private adopted: { session: MqttSession; clientId: string } | null = null;
+  private own: MqttSession[] = [];
+  /** This instance's client ids: MQTT_CLIENT_ID, then `<id>.2` … (a `.` no configured id can hold). */
+  private readonly ownClientIds: string[];
+  /** Dead instances' sessions being drained, by client id; at most MQTT_CONNECTIONS at once. */
+  private readonly adopted = new Map<string, MqttSession>();
   private leaseTimer: NodeJS.Timeout | null = null;
   private healthyTicks = 0;
   private ticking = false;
@@ -46,15 +50,22 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly leases: MqttSessionLeaseRepository,
     private readonly metrics: BusMetrics,
     private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  ) {
+    const { mqttClientId, mqttConnections } = config.bus;
+    this.ownClientIds = Array.from({ length: mqttConnections }, (_, k) =>
+      k === 0 ? mqttClientId : `${mqttClientId}.${k + 1}`,
+    );
+  }
 
   onApplicationBootstrap(): void {
     const url = this.config.bus.mqttUrl;
     if (!url) return;
     afterListening(this.adapterHost, () => {
       if (this.stopping) return;
-      this.own = new MqttSession(this.sessionOptions(url, this.config.bus.mqttClientId), 'own');
-      this.own.start();
+      this.own = this.ownClientIds.map(
+        (clientId) => new MqttSession(this.sessionOptions(url, clientId), 'own'),
+      );
+      this.own.forEach((session) => session.start());
       void this.tick();
       this.leaseTimer = setInterval(() => void this.tick(), this.config.leaseTtlMs / 3);
     });
@@ -66,31 +77,32 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       url,
       clientId,
       subscription: `$share/${bus.mqttShareGroup}/${busTopics('mqtt', bus.topicPrefix).allSamples}`,
+      // BUS_MAX_IN_FLIGHT is per instance: split between its sessions, one at least each.
+      receiveMaximum: Math.max(1, Math.floor(bus.maxInFlight / bus.mqttConnections)),
       bus,
       intake: this.intake,
       logger: this.logger,
     };
   }
 
-  /** Renews this instance's session lease, the adopted one's, and looks for a lapsed one to adopt. */
+  /** Renews this instance's session leases and the adopted ones', and looks for lapsed ones to adopt. */
   private async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
-    const { mqttClientId } = this.config.bus;
     const holder = this.config.instanceId;
     const ttlMs = this.config.leaseTtlMs;
     try {
-      await this.leases.holdOwn(mqttClientId, holder, ttlMs);
+      await this.leases.holdOwn(this.ownClientIds, holder, ttlMs);
       this.healthyTicks += 1;
-      if (this.adopted) {
-        const { session, clientId } = this.adopted;
-        if (!(await this.leases.extend(clientId, holder, ttlMs))) {
-          this.logger.log(`MQTT session ${clientId} is held by its instance again: leaving it`);
-          await session.stop();
-        }
-      } else if (this.healthyTicks >= HEALTHY_TICKS_BEFORE_ADOPTING && !this.stopping) {
-        const clientId = await this.leases.adoptExpired(mqttClientId, holder, ttlMs, ttlMs);
-        if (clientId) this.adopt(clientId);
+      for (const [clientId, session] of this.adopted) {
+        if (await this.leases.extend(clientId, holder, ttlMs)) continue;
+        this.logger.log(`MQTT session ${clientId} is held by its instance again: leaving it`);
+        await session.stop();
+      }
+      const room = this.config.bus.mqttConnections - this.adopted.size;
+      if (room > 0 && this.healthyTicks >= HEALTHY_TICKS_BEFORE_ADOPTING && !this.stopping) {
+        const lapsed = await this.leases.adoptExpired(this.ownClientIds, holder, ttlMs, ttlMs, room);
+        lapsed.forEach((clientId) => this.adopt(clientId));
       }
       this.lastProblem = '';
     } catch (error) {
@@ -106,10 +118,10 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private adopt(clientId: string): void {
     this.logger.log(`MQTT session ${clientId} has not been renewed by its instance: adopting it`);
     const session = new MqttSession(this.sessionOptions(this.config.bus.mqttUrl!, clientId), 'adopted');
-    this.adopted = { session, clientId };
+    this.adopted.set(clientId, session);
     session.start();
     void session.ended.then(async (end) => {
-      this.adopted = null;
+      this.adopted.delete(clientId);
       this.metrics.adoptionEnded(end);
       this.logger.log(`MQTT session ${clientId}: ${end} after ${session.consumed} message(s)`);
       // Drained and out of the share group: nothing more arrives for it until its instance returns
@@ -122,10 +134,10 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     });
   }
 
-  /** Graceful shutdown: both sessions finish the message in hand; the own lease is left to lapse. */
+  /** Graceful shutdown: every session finishes the message in hand; the own leases are left to lapse. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
-    await Promise.all([this.adopted?.session.stop(), this.own?.stop()]);
+    await Promise.all([...this.adopted.values(), ...this.own].map((session) => session.stop()));
   }
 }

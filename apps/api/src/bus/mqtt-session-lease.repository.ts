@@ -9,33 +9,34 @@ import { DatabaseService } from '../database/database.service';
 export class MqttSessionLeaseRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  /** The instance's own session: always its own to hold, even while a peer is draining it. */
-  async holdOwn(clientId: string, holder: string, ttlMs: number): Promise<void> {
+  /** The instance's own sessions: always its own to hold, even while a peer is draining one. */
+  async holdOwn(clientIds: readonly string[], holder: string, ttlMs: number): Promise<void> {
     await this.db.pool.query(
       `INSERT INTO mqtt_session_leases (client_id, holder, expires_at)
-       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       SELECT id, $2, now() + $3 * interval '1 millisecond' FROM unnest($1::text[]) AS id
        ON CONFLICT (client_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at`,
-      [clientId, holder, ttlMs],
+      [clientIds, holder, ttlMs],
     );
   }
 
-  /** Takes one other session nobody has renewed for `graceMs` past its expiry; null when there is none. */
+  /** Takes up to `limit` sessions not ours that nobody has renewed for `graceMs` past their expiry. */
   async adoptExpired(
-    ownClientId: string,
+    ownClientIds: readonly string[],
     holder: string,
     ttlMs: number,
     graceMs: number,
-  ): Promise<string | null> {
+    limit: number,
+  ): Promise<string[]> {
     const { rows } = await this.db.pool.query<{ client_id: string }>(
       `UPDATE mqtt_session_leases SET holder = $2, expires_at = now() + $3 * interval '1 millisecond'
-       WHERE client_id = (
+       WHERE client_id IN (
          SELECT client_id FROM mqtt_session_leases
-         WHERE client_id <> $1 AND expires_at < now() - $4 * interval '1 millisecond'
-         ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+         WHERE client_id <> ALL($1::text[]) AND expires_at < now() - $4 * interval '1 millisecond'
+         ORDER BY expires_at LIMIT $5 FOR UPDATE SKIP LOCKED)
        RETURNING client_id`,
-      [ownClientId, holder, ttlMs, graceMs],
+      [ownClientIds, holder, ttlMs, graceMs, limit],
     );
-    return rows[0]?.client_id ?? null;
+    return rows.map((r) => r.client_id);
   }
 
   /** Extends an adopted lease; false once its instance has come back and holds it again. */

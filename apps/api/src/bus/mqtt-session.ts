@@ -57,6 +57,8 @@ export interface MqttSessionOptions {
   clientId: string;
   /** `$share/<group>/<prefix>/cells/+/samples`. */
   subscription: string;
+  /** Unacknowledged messages the broker may send this connection (MQTT 5 receive maximum). */
+  receiveMaximum: number;
   bus: BusConfig;
   intake: BusIntakeService;
   logger: Logger;
@@ -65,8 +67,8 @@ export interface MqttSessionOptions {
 /**
  * One persistent MQTT 5 session (stable client id, clean start off, session expiry) in the QoS 1
  * shared subscription. The PUBACK is held (mqtt.js `customHandleAcks`) until the batch is committed;
- * mqtt.js handles one message at a time, and the broker sends at most the receive maximum of
- * unacknowledged ones, which bounds memory.
+ * mqtt.js handles one message at a time per connection, and the broker sends at most the receive
+ * maximum of unacknowledged ones, which bounds memory.
  *
  * `own`: the instance's session, subscribed on every connect and reconnected after any loss.
  * `adopted`: a dead instance's session, resumed to consume what the broker queued for it. It leaves
@@ -110,7 +112,7 @@ export class MqttSession {
         // MQTT 5 ends a session at disconnect unless it has an expiry: this is what keeps messages
         // published while the service is down.
         sessionExpiryInterval: bus.mqttSessionExpirySeconds,
-        receiveMaximum: Math.min(bus.maxInFlight, 65_535),
+        receiveMaximum: Math.min(this.options.receiveMaximum, 65_535),
         maximumPacketSize: MAX_PACKET_BYTES,
       },
       customHandleAcks: (topic, payload, _packet, done) => this.onPublish(topic, payload, done),

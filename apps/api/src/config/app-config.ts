@@ -46,6 +46,11 @@ export interface BusConfig {
   mqttShareGroup: string;
   /** How long the broker keeps the session (and its queued messages) after this instance disconnects. */
   mqttSessionExpirySeconds: number;
+  /**
+   * MQTT sessions (connections) per instance, all in the share group: mqtt.js takes one message at a
+   * time per connection, so this is how many batches an instance commits at once from MQTT.
+   */
+  mqttConnections: number;
   natsStream: string;
   /** Durable pull consumer, shared by every instance. */
   natsConsumer: string;
@@ -136,6 +141,7 @@ function loadBusConfig(env: NodeJS.ProcessEnv, problems: string[]): BusConfig {
     mqttClientId: name('MQTT_CLIENT_ID', `operando-twin-${host}`),
     mqttShareGroup: name('MQTT_SHARE_GROUP', 'operando-twin'),
     mqttSessionExpirySeconds: int(env, 'MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, problems, 0),
+    mqttConnections: int(env, 'MQTT_CONNECTIONS', 4, problems, 1),
     natsStream: name('NATS_STREAM', 'TWIN_SAMPLES'),
     natsConsumer: name('NATS_CONSUMER', 'operando-twin'),
     maxInFlight: int(env, 'BUS_MAX_IN_FLIGHT', 16, problems, 1),
