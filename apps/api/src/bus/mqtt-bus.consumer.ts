@@ -102,7 +102,8 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       const room = this.config.bus.mqttConnections - this.adopted.size;
       if (room > 0 && this.healthyTicks >= HEALTHY_TICKS_BEFORE_ADOPTING && !this.stopping) {
         const lapsed = await this.leases.adoptExpired(this.ownClientIds, holder, ttlMs, ttlMs, room);
-        lapsed.forEach((clientId) => this.adopt(clientId));
+        // Shut down meanwhile: the leases just taken lapse again and a peer adopts those sessions.
+        if (!this.stopping) lapsed.forEach((clientId) => this.adopt(clientId));
       }
       this.lastProblem = '';
     } catch (error) {
