@@ -40,17 +40,24 @@ async function rigClient(prefix: string): Promise<{ client: MqttClient; outcomes
     clean: true,
   });
   const outcomes = new OutcomeLog();
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     const cellId = topic.split('/')[2];
-    outcomes.add(cellId, JSON.parse(payload.toString()));
+    outcomes.add(cellId, JSON.parse(payload.toString()), packet.properties?.correlationData?.toString());
   });
   await client.subscribeAsync(`${prefix}/cells/+/acks`, { qos: 1 });
   return { client, outcomes };
 }
 
-function publish(client: MqttClient, prefix: string, cellId: string, body: unknown): Promise<unknown> {
+function publish(
+  client: MqttClient,
+  prefix: string,
+  cellId: string,
+  body: unknown,
+  correlationId?: string,
+): Promise<unknown> {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  return client.publishAsync(`${prefix}/cells/${cellId}/samples`, payload, { qos: 1 });
+  const properties = correlationId ? { correlationData: Buffer.from(correlationId) } : undefined;
+  return client.publishAsync(`${prefix}/cells/${cellId}/samples`, payload, { qos: 1, properties });
 }
 
 /**
@@ -97,7 +104,7 @@ describe.skipIf(!brokerUp || !adminUrl)('MQTT ingest (Mosquitto on 127.0.0.1:188
     cellId: 'mq-1',
     rigToken,
     outcomes,
-    publish: (cellId, body) => publish(rig, prefix, cellId, body),
+    publish: (cellId, body, correlationId) => publish(rig, prefix, cellId, body, correlationId),
   }));
 
   it('rejects bad samples one by one with field and reason and stores the valid rest', async () => {

@@ -39,17 +39,18 @@ async function rigClient(
   const outcomes = new OutcomeLog();
   nc.subscribe(`${prefix}.cells.*.acks`, {
     callback: (error, msg) => {
-      if (!error) outcomes.add(msg.subject.split('.')[2], msg.json());
+      if (!error) outcomes.add(msg.subject.split('.')[2], msg.json(), msg.headers?.get('Nats-Msg-Id'));
     },
   });
   await nc.flush();
   return { nc, js: nc.jetstream(), outcomes };
 }
 
-function publish(js: JetStreamClient, prefix: string, cellId: string, body: unknown) {
+function publish(js: JetStreamClient, prefix: string, cellId: string, body: unknown, correlationId?: string) {
   return js.publish(
     `${prefix}.cells.${cellId}.samples`,
     typeof body === 'string' ? body : JSON.stringify(body),
+    correlationId ? { msgID: correlationId } : undefined,
   );
 }
 
@@ -108,7 +109,7 @@ describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 1
     cellId: 'js-1',
     rigToken,
     outcomes,
-    publish: (cellId, body) => publish(js, prefix, cellId, body),
+    publish: (cellId, body, correlationId) => publish(js, prefix, cellId, body, correlationId),
   }));
 
   it('rejects bad samples one by one with field and reason and stores the valid rest', async () => {

@@ -11,7 +11,8 @@ export interface BusUnderTest {
   cellId: string;
   rigToken: string;
   outcomes: OutcomeLog;
-  publish(cellId: string, body: unknown): Promise<unknown>;
+  /** `correlationId` goes out as MQTT 5 correlation data / the NATS message id (`msgID`). */
+  publish(cellId: string, body: unknown, correlationId?: string): Promise<unknown>;
 }
 
 /**
@@ -56,6 +57,31 @@ export function sharedBusIngestTests(bus: () => BusUnderTest): void {
     expect((await outcomes.waitFor(cellId, 5))[4]).toEqual({ accepted: 0, duplicates: 250, rejected: [] });
     expect(await t.allSamples(cellId)).toHaveLength(1000);
     live.close();
+  });
+
+  it("returns each batch's correlation id with its outcome, so outcomes arriving in any order can be matched", async () => {
+    const { cellId, rigToken, outcomes, publish } = bus();
+    const tag = `c${Date.now()}`;
+    for (let k = 0; k < 8; k++) {
+      const samples: Record<string, unknown>[] = samplesFrom(7000 + k * 10, 10);
+      if (k === 5) samples[3] = { ...samples[3], voltageV: 12 };
+      await publish(cellId, { token: rigToken, samples }, `${tag}-${k}`);
+    }
+    const answers = await eventually(
+      async () => Array.from({ length: 8 }, (_, k) => outcomes.byCorrelation.get(`${tag}-${k}`)),
+      (list) => list.every(Boolean),
+    );
+    answers.forEach((answer, k) =>
+      expect(answer).toEqual(
+        k === 5
+          ? {
+              accepted: 9,
+              duplicates: 0,
+              rejected: [{ index: 3, field: 'voltageV', reason: 'must be within 0–10 V' }],
+            }
+          : { accepted: 10, duplicates: 0, rejected: [] },
+      ),
+    );
   });
 }
 

@@ -33,9 +33,12 @@ export function samplesFrom(firstSeq: number, count: number) {
 /** Outcomes published on a cell's acks topic, in arrival order, with a way to wait for the n-th. */
 export class OutcomeLog {
   readonly byCell = new Map<string, any[]>();
+  /** Outcomes that came back with a batch's correlation id (MQTT 5 correlation data, NATS message id). */
+  readonly byCorrelation = new Map<string, any>();
   private waiters: (() => void)[] = [];
 
-  add(cellId: string, outcome: unknown): void {
+  add(cellId: string, outcome: unknown, correlationId?: string): void {
+    if (correlationId) this.byCorrelation.set(correlationId, outcome);
     let list = this.byCell.get(cellId);
     if (!list) this.byCell.set(cellId, (list = []));
     list.push(outcome);

@@ -115,13 +115,14 @@ export class MqttSession {
         receiveMaximum: Math.min(this.options.receiveMaximum, 65_535),
         maximumPacketSize: MAX_PACKET_BYTES,
       },
-      customHandleAcks: (topic, payload, _packet, done) => this.onPublish(topic, payload, done),
+      customHandleAcks: (topic, payload, packet, done) =>
+        this.onPublish(topic, payload, packet.properties?.correlationData, done),
     });
     // QoS 0 deliveries have no PUBACK to hold; they still go through the same intake, one at a time.
     client.handleMessage = (packet, callback) => {
       if (packet.qos !== 0 || this.stopping) return callback();
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      void this.consume(packet.topic, payload, 1).then(
+      void this.consume(packet.topic, payload, 1, packet.properties?.correlationData).then(
         () => callback(),
         () => callback(),
       );
@@ -180,6 +181,7 @@ export class MqttSession {
   private onPublish(
     topic: string,
     payload: Buffer,
+    correlationData: Buffer | undefined,
     done: (error: Error | number, reasonCode?: number) => void,
   ): void {
     if (this.stopping || this.handingBack) {
@@ -192,7 +194,7 @@ export class MqttSession {
       this.inHand -= 1;
       this.lastDeliveryMs = Date.now();
     };
-    const work = this.consume(topic, payload, ATTEMPTS_PER_DELIVERY).then((verdict) => {
+    const work = this.consume(topic, payload, ATTEMPTS_PER_DELIVERY, correlationData).then((verdict) => {
       settle();
       if (verdict.kind !== 'retry') {
         this.handBacks = 0;
@@ -211,8 +213,17 @@ export class MqttSession {
     });
   }
 
-  /** Runs the intake, retrying transient failures with back-off, and publishes the outcome. */
-  private async consume(topic: string, payload: Buffer, attempts: number): Promise<BusVerdict> {
+  /**
+   * Runs the intake, retrying transient failures with back-off, and publishes the outcome, with the
+   * batch's MQTT 5 correlation data when it had some: a gateway with several batches in flight, taken
+   * by different sessions or instances, gets their outcomes in any order and matches them by it.
+   */
+  private async consume(
+    topic: string,
+    payload: Buffer,
+    attempts: number,
+    correlationData?: Buffer,
+  ): Promise<BusVerdict> {
     const { bus, intake, logger } = this.options;
     let verdict: BusVerdict = { kind: 'retry', reason: 'not tried' };
     for (let attempt = 1; attempt <= attempts && !this.stopping; attempt++) {
@@ -230,7 +241,8 @@ export class MqttSession {
     if (verdict.kind !== 'retry' && verdict.acksFor !== null && this.client) {
       const acks = busTopics('mqtt', bus.topicPrefix).acks(verdict.acksFor);
       // Not awaited: its PUBACK arrives on this same connection, which waits for this message first.
-      this.client.publish(acks, JSON.stringify(verdict.outcome), { qos: 1 }, (error) => {
+      const properties = correlationData ? { correlationData } : undefined;
+      this.client.publish(acks, JSON.stringify(verdict.outcome), { qos: 1, properties }, (error) => {
         if (error) logger.warn(`outcome on ${acks} not published: ${error.message}`);
       });
     }

@@ -11,12 +11,14 @@ import {
   AckPolicy,
   connect,
   DeliverPolicy,
+  headers,
   nanos,
   RetentionPolicy,
   StorageType,
   type ConsumerMessages,
   type JetStreamManager,
   type JsMsg,
+  type MsgHdrs,
   type NatsConnection,
   type NatsError,
 } from 'nats';
@@ -33,6 +35,8 @@ const ACK_WAIT_MS = 60_000;
 /** The consumer's pending-ack cap is shared by every instance: room for this many at maxInFlight each. */
 const INSTANCES_PLANNED = 8;
 const MAX_MESSAGE_BYTES = 8_000_000;
+/** JetStream's de-duplication id, set by the publisher (`msgID`); echoed on the outcome. */
+const MSG_ID_HEADER = 'Nats-Msg-Id';
 const SHUTDOWN_WAIT_MS = 10_000;
 
 function notFound(error: unknown, code: number): boolean {
@@ -177,7 +181,12 @@ export class NatsBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     }
     if (verdict.acksFor !== null) {
       const acks = busTopics('nats', this.config.bus.topicPrefix).acks(verdict.acksFor);
-      this.connection?.publish(acks, JSON.stringify(verdict.outcome));
+      // The batch's JetStream message id, when it had one, comes back on its outcome: outcomes of
+      // batches handled at once (here or by other instances) arrive in any order.
+      const msgId = msg.headers?.get(MSG_ID_HEADER);
+      let outcomeHeaders: MsgHdrs | undefined;
+      if (msgId) (outcomeHeaders = headers()).set(MSG_ID_HEADER, msgId);
+      this.connection?.publish(acks, JSON.stringify(verdict.outcome), { headers: outcomeHeaders });
     }
     if (verdict.kind === 'invalid') {
       // No reason text: servers before 2.10 do not recognise `+TERM <reason>` and leave the message pending.
