@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { MqttRigConnection } from './mqtt-rig-connection';
 import { RigConnection, type WireSample } from './rig-connection';
 import { DEFAULT_CELL, SimulatedCell } from './simulated-cell';
 
-const HELP = `rig-sim: streams simulated NCM811 | Li6PS5Cl | Li-In cells to Operando Twin over socket.io (/rigs)
+const HELP = `rig-sim: streams simulated NCM811 | Li6PS5Cl | Li-In cells to Operando Twin over socket.io (/rigs),
+or as a gateway on the service's MQTT broker (--mqtt)
 
   --url <url>          service URL (default http://localhost:3000, or TWIN_URL)
   --token <t>          rig or admin token (or TWIN_TOKEN)
@@ -14,6 +16,9 @@ const HELP = `rig-sim: streams simulated NCM811 | Li6PS5Cl | Li-In cells to Oper
   --duration <s>       stop after this many wall-clock seconds (default: run until Ctrl-C)
   --create             create the cells first (needs an admin token)
   --stack-pressure <MPa>  stack pressure of created cells (default 10)
+  --mqtt <url>         publish the batches to this MQTT broker instead (e.g. mqtt://localhost:1883; the
+                       service must run with MQTT_URL); --url still creates the cells and finds their last seq
+  --topic-prefix <p>   the service's BUS_TOPIC_PREFIX (default twin)
   --quiet              no per-second progress line`;
 
 async function api(url: string, token: string, method: string, path: string, body?: unknown) {
@@ -38,6 +43,8 @@ async function main(): Promise<void> {
       duration: { type: 'string' },
       create: { type: 'boolean', default: false },
       'stack-pressure': { type: 'string', default: '10' },
+      mqtt: { type: 'string' },
+      'topic-prefix': { type: 'string', default: 'twin' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -82,11 +89,17 @@ async function main(): Promise<void> {
     startSeq.set(id, typeof state?.seq === 'number' ? state.seq + 1 : 0);
   }
 
-  const rig = new RigConnection(url, token);
-  rig.socket.on('connect_error', (e) => console.error(`rig-sim: cannot connect: ${e.message}`));
+  const rig = values.mqtt
+    ? new MqttRigConnection(values.mqtt, token, values['topic-prefix'], `rig-sim-${values.prefix}`)
+    : new RigConnection(url, token);
+  if (rig instanceof MqttRigConnection)
+    rig.client.on('error', (e) => console.error(`rig-sim: MQTT: ${e.message}`));
+  else rig.socket.on('connect_error', (e) => console.error(`rig-sim: cannot connect: ${e.message}`));
   let acked = 0;
   rig.onAck = (_cell, ack) => (acked += ack.accepted + ack.duplicates);
-  rig.onError = (cell, message) => console.error(`rig-sim: ${cell}: ${message} (will resend)`);
+  // A socket error (busy, rate-limited) is retried; a bus outcome's error is final.
+  const afterError = rig instanceof MqttRigConnection ? 'not stored' : 'will resend';
+  rig.onError = (cell, message) => console.error(`rig-sim: ${cell}: ${message} (${afterError})`);
 
   const t0 = Date.now();
   // Simulated time runs accel× faster than the wall clock. It starts (accel − 1) hours in the past so the
