@@ -149,6 +149,8 @@ describe.skipIf(!brokerUp || !adminUrl)('MQTT ingest (Mosquitto on 127.0.0.1:188
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/twin_bus_messages_total\{bus="mqtt",outcome="stored"\} [1-9]/);
     expect(metrics).toMatch(/twin_bus_messages_total\{bus="mqtt",outcome="invalid"\} [1-9]/);
+    expect(metrics).toContain('twin_bus_mqtt_sessions{kind="own"} 4');
+    expect(metrics).toContain('twin_bus_mqtt_sessions{kind="adopted"} 0');
   });
 });
 

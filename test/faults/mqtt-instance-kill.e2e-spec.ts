@@ -116,6 +116,14 @@ describe.skipIf(!brokerUp || !adminUrl)('an instance of two killed while rigs pu
     }
     await outcomes.waitFor(CELL, 36, 30_000);
     expect(await storedMqttMessages(b.url)).toBeGreaterThan(0);
+    for (const api of [a, b]) {
+      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      expect(metrics).toContain('twin_bus_mqtt_sessions{kind="own"} 4');
+      expect(metrics).toContain('twin_bus_mqtt_sessions{kind="adopted"} 0');
+    }
+    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(
+      /twin_bus_mqtt_adoptions_total\{end="drained"\} 4/,
+    );
     const sql = new pg.Client({ connectionString: db.url! });
     await sql.connect();
     try {

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { BusKind } from '@twin/contracts';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { MetricsService } from '../ops/metrics.service';
 import type { BusVerdict } from './bus-intake.service';
 import type { AdoptionEnd } from './mqtt-session';
@@ -36,6 +36,22 @@ export class BusMetrics implements OnModuleInit {
       help: "Dead instances' MQTT sessions this instance adopted, by how it ended (drained, taken-over, handed-back, lost).",
       labelNames: ['end'],
       registers: [metrics.registry],
+    });
+  }
+
+  /** `twin_bus_mqtt_sessions{kind}`: the instance's own MQTT sessions connected, and the adopted ones. */
+  trackMqttSessions(read: () => { own: number; adopted: number }): void {
+    if (!this.metrics) return;
+    new Gauge({
+      name: 'twin_bus_mqtt_sessions',
+      help: "MQTT sessions connected: own (of MQTT_CONNECTIONS) and adopted (dead instances' being drained).",
+      labelNames: ['kind'],
+      registers: [this.metrics.registry],
+      collect() {
+        const now = read();
+        this.set({ kind: 'own' }, now.own);
+        this.set({ kind: 'adopted' }, now.adopted);
+      },
     });
   }
 

@@ -66,6 +66,10 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         (clientId) => new MqttSession(this.sessionOptions(url, clientId), 'own'),
       );
       this.own.forEach((session) => session.start());
+      this.metrics.trackMqttSessions(() => ({
+        own: this.own.filter((session) => session.connected).length,
+        adopted: this.adopted.size,
+      }));
       void this.tick();
       this.leaseTimer = setInterval(() => void this.tick(), this.config.leaseTtlMs / 3);
     });

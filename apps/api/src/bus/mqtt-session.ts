@@ -99,6 +99,10 @@ export class MqttSession {
     this.ended = new Promise((resolve) => (this.endAdoption = resolve));
   }
 
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
   start(): void {
     const { url, clientId, bus, logger } = this.options;
     const adopted = this.mode === 'adopted';
