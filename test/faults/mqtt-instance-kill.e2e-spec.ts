@@ -12,7 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  * Two instances in one MQTT share group, four sessions each (MQTT_CONNECTIONS' default); one is
  * killed with SIGKILL. Mosquitto keeps routing half the messages to the dead member's persistent
  * sessions: the survivor must adopt them and commit what waits there, and the dead instance,
- * restarted, must take its sessions back and rejoin the group.
+ * restarted, must take its sessions back and rejoin the group. The same adoption drains the session
+ * an instance leaves behind when restarted with fewer MQTT_CONNECTIONS.
  */
 const MQTT_URL = 'mqtt://127.0.0.1:1883';
 const brokerUp = await portOpen(1883);
@@ -41,106 +42,204 @@ async function storedMqttMessages(url: string): Promise<number> {
   return Number(/twin_bus_messages_total\{bus="mqtt",outcome="stored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
 }
 
-describe.skipIf(!brokerUp || !adminUrl)('an instance of two killed while rigs publish over MQTT', () => {
-  it("lets the survivor drain the dead instance's session; the restarted instance rejoins", async () => {
-    const id = runId();
-    const prefix = `t${id}`;
-    const env = (instance: string) => ({
-      DATABASE_URL: db.url!,
-      ADMIN_TOKEN,
-      INSTANCE_ID: `mqk-${instance}`,
-      LEASE_TTL_MS: '1500',
-      MQTT_URL,
-      BUS_TOPIC_PREFIX: prefix,
-      MQTT_CLIENT_ID: `twin-test-${id}-${instance}`,
-      MQTT_SHARE_GROUP: `g${id}`,
-      MQTT_SESSION_EXPIRY_S: '300',
-    });
-    const [portA, portB] = [await freePort(), await freePort()];
-    const a = await startApiProcess(env('a'), portA);
-    apis.push(a);
-    let b = await startApiProcess(env('b'), portB);
-    apis.push(b);
-    expect((await apiCall(a.url, 'POST', '/cells', sampleCell(CELL))).status).toBe(201);
+describe.skipIf(!brokerUp || !adminUrl)(
+  'MQTT sessions nobody holds any more (Mosquitto on 127.0.0.1:1883)',
+  () => {
+    it("lets the survivor drain the dead instance's session; the restarted instance rejoins", async () => {
+      const id = runId();
+      const prefix = `t${id}`;
+      const env = (instance: string) => ({
+        DATABASE_URL: db.url!,
+        ADMIN_TOKEN,
+        INSTANCE_ID: `mqk-${instance}`,
+        LEASE_TTL_MS: '1500',
+        MQTT_URL,
+        BUS_TOPIC_PREFIX: prefix,
+        MQTT_CLIENT_ID: `twin-test-${id}-${instance}`,
+        MQTT_SHARE_GROUP: `g${id}`,
+        MQTT_SESSION_EXPIRY_S: '300',
+      });
+      const [portA, portB] = [await freePort(), await freePort()];
+      const a = await startApiProcess(env('a'), portA);
+      apis.push(a);
+      let b = await startApiProcess(env('b'), portB);
+      apis.push(b);
+      expect((await apiCall(a.url, 'POST', '/cells', sampleCell(CELL))).status).toBe(201);
 
-    const outcomes = new OutcomeLog();
-    rig = connect(MQTT_URL, { protocolVersion: 5, clientId: `rig-${id}`, clean: true });
-    rig.on('message', (topic, payload) => outcomes.add(topic.split('/')[2], JSON.parse(payload.toString())));
-    await rig.subscribeAsync(`${prefix}/cells/+/acks`, { qos: 1 });
-    await eventually(
-      async () => [a, b].every((api) => allSubscribed(api.output(), id)),
-      (both) => both,
-      20_000,
-    );
+      const outcomes = new OutcomeLog();
+      rig = connect(MQTT_URL, { protocolVersion: 5, clientId: `rig-${id}`, clean: true });
+      rig.on('message', (topic, payload) =>
+        outcomes.add(topic.split('/')[2], JSON.parse(payload.toString())),
+      );
+      await rig.subscribeAsync(`${prefix}/cells/+/acks`, { qos: 1 });
+      await eventually(
+        async () => [a, b].every((api) => allSubscribed(api.output(), id)),
+        (both) => both,
+        20_000,
+      );
 
-    b.child.kill('SIGKILL');
-    expect(await b.stopped).toBeNull();
-    // 26 batches of 100: the broker hands half of them to the dead instance's sessions.
-    for (let batch = 0; batch < 26; batch++) {
-      await rig.publishAsync(
-        `${prefix}/cells/${CELL}/samples`,
-        JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-        { qos: 1 },
+      b.child.kill('SIGKILL');
+      expect(await b.stopped).toBeNull();
+      // 26 batches of 100: the broker hands half of them to the dead instance's sessions.
+      for (let batch = 0; batch < 26; batch++) {
+        await rig.publishAsync(
+          `${prefix}/cells/${CELL}/samples`,
+          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
+          { qos: 1 },
+        );
+      }
+      await expectEveryBatchOnce(a.url, db.url!, outcomes, CELL);
+      // The dead instance's sessions (MQTT_CONNECTIONS, 4 by default) were adopted and drained: between
+      // them they held the half of the 26 batches the broker gave the dead member.
+      const drainedFrom = (out: string) => [
+        ...out.matchAll(
+          new RegExp(`MQTT session twin-test-${id}-b(?:\\.\\d)?: drained after (\\d+) message`, 'g'),
+        ),
+      ];
+      const survivor = await eventually(
+        async () => a.output(),
+        (out) => drainedFrom(out).length === 4,
+        20_000,
       );
-    }
-    await expectEveryBatchOnce(a.url, db.url!, outcomes, CELL);
-    // The dead instance's sessions (MQTT_CONNECTIONS, 4 by default) were adopted and drained: between
-    // them they held the half of the 26 batches the broker gave the dead member.
-    const drainedFrom = (out: string) => [
-      ...out.matchAll(
-        new RegExp(`MQTT session twin-test-${id}-b(?:\\.\\d)?: drained after (\\d+) message`, 'g'),
-      ),
-    ];
-    const survivor = await eventually(
-      async () => a.output(),
-      (out) => drainedFrom(out).length === 4,
-      20_000,
-    );
-    expect(survivor).toContain(`adopted MQTT session twin-test-${id}-b.4`);
-    expect(drainedFrom(survivor).reduce((n, m) => n + Number(m[1]), 0)).toBeGreaterThanOrEqual(12);
+      expect(survivor).toContain(`adopted MQTT session twin-test-${id}-b.4`);
+      expect(drainedFrom(survivor).reduce((n, m) => n + Number(m[1]), 0)).toBeGreaterThanOrEqual(12);
 
-    // Restarted under its client ids: it resumes its sessions, subscribes again and takes its share.
-    b = await startApiProcess(env('b'), portB);
-    apis.push(b);
-    await eventually(
-      async () => b.output(),
-      (out) => /session resumed/.test(out) && allSubscribed(out, id),
-      20_000,
-    );
-    for (let batch = 26; batch < 36; batch++) {
-      await rig.publishAsync(
-        `${prefix}/cells/${CELL}/samples`,
-        JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-        { qos: 1 },
+      // Restarted under its client ids: it resumes its sessions, subscribes again and takes its share.
+      b = await startApiProcess(env('b'), portB);
+      apis.push(b);
+      await eventually(
+        async () => b.output(),
+        (out) => /session resumed/.test(out) && allSubscribed(out, id),
+        20_000,
       );
-    }
-    await outcomes.waitFor(CELL, 36, 30_000);
-    expect(await storedMqttMessages(b.url)).toBeGreaterThan(0);
-    for (const api of [a, b]) {
-      const metrics = await (await fetch(`${api.url}/metrics`)).text();
-      expect(metrics).toContain('twin_bus_mqtt_sessions{kind="own"} 4');
-      expect(metrics).toContain('twin_bus_mqtt_sessions{kind="adopted"} 0');
-    }
-    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(
-      /twin_bus_mqtt_adoptions_total\{end="drained"\} 4/,
-    );
-    const sql = new pg.Client({ connectionString: db.url! });
-    await sql.connect();
-    try {
-      const { rows } = await sql.query(
-        'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1',
-        [CELL],
+      for (let batch = 26; batch < 36; batch++) {
+        await rig.publishAsync(
+          `${prefix}/cells/${CELL}/samples`,
+          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
+          { qos: 1 },
+        );
+      }
+      await outcomes.waitFor(CELL, 36, 30_000);
+      expect(await storedMqttMessages(b.url)).toBeGreaterThan(0);
+      for (const api of [a, b]) {
+        const metrics = await (await fetch(`${api.url}/metrics`)).text();
+        expect(metrics).toContain('twin_bus_mqtt_sessions{kind="own"} 4');
+        expect(metrics).toContain('twin_bus_mqtt_sessions{kind="adopted"} 0');
+      }
+      expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(
+        /twin_bus_mqtt_adoptions_total\{end="drained"\} 4/,
       );
-      expect(rows[0]).toEqual({ n: 3600, d: 3600 });
-      const leases = await sql.query('SELECT client_id, holder FROM mqtt_session_leases ORDER BY client_id');
-      const sessions = (instance: string) =>
-        ['', '.2', '.3', '.4'].map((k) => ({
-          client_id: `twin-test-${id}-${instance}${k}`,
-          holder: `mqk-${instance}`,
-        }));
-      expect(leases.rows).toEqual([...sessions('a'), ...sessions('b')]);
-    } finally {
-      await sql.end();
-    }
-  }, 150_000);
-});
+      const sql = new pg.Client({ connectionString: db.url! });
+      await sql.connect();
+      try {
+        const { rows } = await sql.query(
+          'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1',
+          [CELL],
+        );
+        expect(rows[0]).toEqual({ n: 3600, d: 3600 });
+        const leases = await sql.query(
+          'SELECT client_id, holder FROM mqtt_session_leases ORDER BY client_id',
+        );
+        const sessions = (instance: string) =>
+          ['', '.2', '.3', '.4'].map((k) => ({
+            client_id: `twin-test-${id}-${instance}${k}`,
+            holder: `mqk-${instance}`,
+          }));
+        expect(leases.rows).toEqual([...sessions('a'), ...sessions('b')]);
+      } finally {
+        await sql.end();
+      }
+    }, 150_000);
+
+    it('drains the session left over when MQTT_CONNECTIONS is lowered, and clears a lease the broker has no session for', async () => {
+      const own = await createTestDatabase(adminUrl);
+      const id = runId();
+      const prefix = `t${id}`;
+      const clientId = `twin-test-${id}-c`;
+      const env = (connections: number) => ({
+        DATABASE_URL: own.url!,
+        ADMIN_TOKEN,
+        INSTANCE_ID: 'mqk-c',
+        LEASE_TTL_MS: '1500',
+        MQTT_URL,
+        BUS_TOPIC_PREFIX: prefix,
+        MQTT_CLIENT_ID: clientId,
+        MQTT_SHARE_GROUP: `g${id}`,
+        MQTT_SESSION_EXPIRY_S: '300',
+        MQTT_CONNECTIONS: String(connections),
+      });
+      const subscriptions = (out: string) => out.split(`subscribed to $share/g${id}/`).length - 1;
+      const publish = (batch: number) =>
+        rig!.publishAsync(
+          `${prefix}/cells/${CELL}/samples`,
+          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
+          { qos: 1 },
+        );
+      const sql = new pg.Client({ connectionString: own.url! });
+      try {
+        const port = await freePort();
+        const three = await startApiProcess(env(3), port);
+        apis.push(three);
+        expect((await apiCall(three.url, 'POST', '/cells', sampleCell(CELL))).status).toBe(201);
+        await eventually(
+          async () => subscriptions(three.output()),
+          (n) => n >= 3,
+          20_000,
+        );
+        three.child.kill('SIGTERM');
+        await three.stopped;
+
+        // Restarted with two sessions: `<id>.3` stays in the share group at the broker, and its lease lapses.
+        const two = await startApiProcess(env(2), port);
+        apis.push(two);
+        await eventually(
+          async () => subscriptions(two.output()),
+          (n) => n >= 2,
+          20_000,
+        );
+        const outcomes = new OutcomeLog();
+        rig = rig ?? connect(MQTT_URL, { protocolVersion: 5, clientId: `rig-${id}`, clean: true });
+        rig.on('message', (topic, payload) => {
+          if (topic.startsWith(`${prefix}/`))
+            outcomes.add(topic.split('/')[2], JSON.parse(payload.toString()));
+        });
+        await rig.subscribeAsync(`${prefix}/cells/+/acks`, { qos: 1 });
+        for (let batch = 0; batch < 12; batch++) await publish(batch);
+        await outcomes.waitFor(CELL, 12, 30_000);
+        const drained = await eventually(
+          async () => new RegExp(`MQTT session ${clientId}\\.3: drained after (\\d+)`).exec(two.output()),
+          (m) => m !== null,
+          10_000,
+        );
+        expect(Number(drained![1])).toBeGreaterThanOrEqual(3);
+
+        // Out of the share group now: new batches go to the two live sessions at once.
+        for (let batch = 12; batch < 18; batch++) await publish(batch);
+        await outcomes.waitFor(CELL, 18, 5_000);
+
+        await sql.connect();
+        await sql.query("INSERT INTO mqtt_session_leases VALUES ($1, 'gone', now() - interval '1 hour')", [
+          `ghost-${id}`,
+        ]);
+        await eventually(
+          async () => two.output(),
+          (out) => out.includes(`MQTT session ghost-${id} is gone from the broker: nothing to drain`),
+          10_000,
+        );
+        await eventually(
+          async () => (await sql.query('SELECT client_id FROM mqtt_session_leases ORDER BY 1')).rows,
+          (rows) => rows.length === 2,
+          5_000,
+        );
+        const { rows } = await sql.query(
+          'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1',
+          [CELL],
+        );
+        expect(rows[0]).toEqual({ n: 1800, d: 1800 });
+      } finally {
+        await sql.end().catch(() => undefined);
+        await own.drop();
+      }
+    }, 120_000);
+  },
+);
