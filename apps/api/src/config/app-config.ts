@@ -149,7 +149,7 @@ function loadBusConfig(env: NodeJS.ProcessEnv, problems: string[]): BusConfig {
     mqttClientId: name('MQTT_CLIENT_ID', `operando-twin-${host}`),
     mqttShareGroup: name('MQTT_SHARE_GROUP', 'operando-twin'),
     mqttSessionExpirySeconds: int(env, 'MQTT_SESSION_EXPIRY_S', 7 * 24 * 3600, problems, 0),
-    // Past a few sessions the service's CPU, not the commit round trip, limits MQTT ingest (bench:bus).
+    // Each session is a broker connection and a lease row: the bound keeps a typo from opening thousands.
     mqttConnections: int(env, 'MQTT_CONNECTIONS', 4, problems, 1, 64),
     natsStream: name('NATS_STREAM', 'TWIN_SAMPLES'),
     natsConsumer: name('NATS_CONSUMER', 'operando-twin'),
