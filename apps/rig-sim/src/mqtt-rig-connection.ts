@@ -1,5 +1,5 @@
 import { connect, type MqttClient } from 'mqtt';
-import type { IngestAck, WireSample } from './rig-connection';
+import { untilNonePending, type IngestAck, type WireSample } from './rig-connection';
 
 type Outcome = IngestAck | { error: { code: string; message: string } };
 
@@ -62,10 +62,8 @@ export class MqttRigConnection {
     );
   }
 
-  async drain(timeoutMs: number): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (this.pendingBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    return this.pendingBatches === 0;
+  drain(timeoutMs: number): Promise<boolean> {
+    return untilNonePending(() => this.pendingBatches, timeoutMs);
   }
 
   close(): void {

@@ -18,6 +18,13 @@ export interface WireSample {
 
 const ACK_TIMEOUT_MS = 10_000;
 
+/** Resolves true once `pending()` reaches 0, false if `timeoutMs` passes first. */
+export async function untilNonePending(pending: () => number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (pending() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return pending() === 0;
+}
+
 /**
  * One rig's socket to `/rigs`. Each cell has a FIFO of batches with one in flight; a batch leaves
  * the queue only when the server acknowledges it as committed, so a dropped connection, a timeout
@@ -84,10 +91,8 @@ export class RigConnection {
     }
   }
 
-  async drain(timeoutMs: number): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (this.pendingBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    return this.pendingBatches === 0;
+  drain(timeoutMs: number): Promise<boolean> {
+    return untilNonePending(() => this.pendingBatches, timeoutMs);
   }
 
   close(): void {
