@@ -59,6 +59,33 @@ export function sharedBusIngestTests(bus: () => BusUnderTest): void {
     live.close();
   });
 
+  it('answers a 50,000-deep sample and a 10,001-sample message by field, and stores nothing for them', async () => {
+    const { t, cellId, rigToken, outcomes, publish } = bus();
+    const storedBefore = (await t.allSamples(cellId)).length;
+    const tag = `h${Date.now()}`;
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    await publish(cellId, `{"token":"${rigToken}","samples":[${deep}]}`, `${tag}-deep`);
+    const many = samplesFrom(20_000, 10_001);
+    await publish(cellId, { token: rigToken, samples: many }, `${tag}-many`);
+    const [deepAnswer, manyAnswer] = await eventually(
+      async () => [outcomes.byCorrelation.get(`${tag}-deep`), outcomes.byCorrelation.get(`${tag}-many`)],
+      (both) => both.every(Boolean),
+    );
+    expect(deepAnswer).toEqual({
+      accepted: 0,
+      duplicates: 0,
+      rejected: [{ index: 0, field: 'sample', reason: 'must be an object' }],
+    });
+    expect(manyAnswer).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'invalid message',
+        details: [{ field: 'samples', reason: 'at most 10000 samples per message' }],
+      },
+    });
+    expect(await t.allSamples(cellId)).toHaveLength(storedBefore);
+  });
+
   it("returns each batch's correlation id with its outcome, so outcomes arriving in any order can be matched", async () => {
     const { cellId, rigToken, outcomes, publish } = bus();
     const tag = `c${Date.now()}`;
