@@ -241,5 +241,98 @@ describe.skipIf(!brokerUp || !adminUrl)(
         await own.drop();
       }
     }, 120_000);
+
+    it('hands a session back to its instance when it returns while a peer is still on it', async () => {
+      const own = await createTestDatabase(adminUrl);
+      const id = runId();
+      const prefix = `t${id}`;
+      const env = (instance: string) => ({
+        DATABASE_URL: own.url!,
+        ADMIN_TOKEN,
+        INSTANCE_ID: `mqk-${instance}`,
+        LEASE_TTL_MS: '1500',
+        MQTT_URL,
+        BUS_TOPIC_PREFIX: prefix,
+        MQTT_CLIENT_ID: `twin-test-${id}-${instance}`,
+        MQTT_SHARE_GROUP: `g${id}`,
+        MQTT_SESSION_EXPIRY_S: '300',
+      });
+      const outcomes = new OutcomeLog();
+      const publish = (batch: number) =>
+        rig!.publishAsync(
+          `${prefix}/cells/${CELL}/samples`,
+          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
+          { qos: 1, properties: { correlationData: Buffer.from(`b${batch}`) } },
+        );
+      try {
+        const [portD, portE] = [await freePort(), await freePort()];
+        const d = await startApiProcess(env('d'), portD);
+        apis.push(d);
+        let e = await startApiProcess(env('e'), portE);
+        apis.push(e);
+        expect((await apiCall(d.url, 'POST', '/cells', sampleCell(CELL))).status).toBe(201);
+        rig = rig ?? connect(MQTT_URL, { protocolVersion: 5, clientId: `rig-${id}`, clean: true });
+        rig.on('message', (topic, payload, packet) => {
+          if (!topic.startsWith(`${prefix}/`)) return;
+          const batch = packet.properties?.correlationData?.toString();
+          outcomes.add(topic.split('/')[2], JSON.parse(payload.toString()), batch);
+        });
+        await rig.subscribeAsync(`${prefix}/cells/+/acks`, { qos: 1 });
+        await eventually(async () => [d, e].every((api) => allSubscribed(api.output(), id)), Boolean, 20_000);
+
+        e.child.kill('SIGKILL');
+        await e.stopped;
+        for (let batch = 0; batch < 16; batch++) await publish(batch);
+        // The survivor has resumed the dead instance's sessions and holds each until it has been idle
+        // for 2 s: freeze it there, bring the dead instance back, and let the survivor run again.
+        await eventually(
+          async () => d.output().includes(`adopted MQTT session twin-test-${id}-e`),
+          Boolean,
+          20_000,
+        );
+        d.child.kill('SIGSTOP');
+        e = await startApiProcess(env('e'), portE);
+        apis.push(e);
+        await eventually(async () => allSubscribed(e.output(), id), Boolean, 20_000);
+        d.child.kill('SIGCONT');
+
+        for (let batch = 16; batch < 26; batch++) await publish(batch);
+        // Every batch is answered as stored. A batch the survivor committed but could not acknowledge
+        // before its instance took the session back is delivered again and answers as duplicates: its
+        // first outcome went down with the survivor's connection.
+        const answers = await eventually(
+          async () => Array.from({ length: 26 }, (_, batch) => outcomes.byCorrelation.get(`b${batch}`)),
+          (list) => list.every(Boolean),
+          60_000,
+        );
+        for (const answer of answers) expect(answer.accepted + answer.duplicates).toBe(100);
+        const sql = new pg.Client({ connectionString: own.url! });
+        await sql.connect();
+        const { rows } = await sql
+          .query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1', [
+            CELL,
+          ])
+          .finally(() => sql.end());
+        expect(rows[0]).toEqual({ n: 2600, d: 2600 });
+        await eventually(
+          async () => (await apiCall(e.url, 'GET', `/cells/${CELL}`)).body.state?.seq,
+          (seq) => seq === 2599,
+          20_000,
+        );
+        const ends = await eventually(
+          async () => [
+            ...d.output().matchAll(new RegExp(`MQTT session twin-test-${id}-e[.0-9]*: ([a-z-]+) after`, 'g')),
+          ],
+          (found) => found.length === 4,
+          20_000,
+        );
+        // At least one session was still held by the survivor when its instance came back.
+        expect(ends.map((m) => m[1]).filter((end) => end !== 'drained').length).toBeGreaterThan(0);
+        const metrics = await (await fetch(`${e.url}/metrics`)).text();
+        expect(metrics).toContain('twin_bus_mqtt_sessions{kind="own"} 4');
+      } finally {
+        await own.drop();
+      }
+    }, 150_000);
   },
 );

@@ -9,7 +9,10 @@ import { retryDelayMs } from './retry-delay';
 const PUBACK_NOT_AUTHORIZED = 0x87;
 const PUBACK_PAYLOAD_FORMAT_INVALID = 0x99;
 const PUBACK_IMPLEMENTATION_SPECIFIC = 0x83;
-/** DISCONNECT reason the broker gives a connection whose session another one with the same id took. */
+/**
+ * DISCONNECT reason a broker may give a connection whose session another one with the same id took
+ * (Mosquitto 2.0 just closes it: the adoption then ends as `lost`).
+ */
 const SESSION_TAKEN_OVER = 0x8e;
 /** Same bound as a `/rigs` socket message: 10,000 samples fit with room to spare. */
 const MAX_PACKET_BYTES = 8_000_000;
@@ -45,7 +48,7 @@ function pubackCode(verdict: Exclude<BusVerdict, { kind: 'retry' }>): number {
 export type AdoptionEnd =
   /** Everything queued was committed and acknowledged; the session is out of the share group. */
   | 'drained'
-  /** Its own instance came back and took the session over. */
+  /** Its own instance came back and took the session over, and the broker said so. */
   | 'taken-over'
   /** A message could not be made durable (database down): it waits in the session for the next try. */
   | 'handed-back'
