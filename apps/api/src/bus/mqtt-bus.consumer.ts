@@ -24,11 +24,11 @@ const HEALTHY_TICKS_BEFORE_ADOPTING = 2;
  * MQTT ingest: the instance's persistent sessions in the shared subscription (mqtt-session.ts,
  * MQTT_CONNECTIONS of them, since mqtt.js takes one message at a time per connection), and the
  * sessions of dead instances. Mosquitto keeps routing a share group's messages to a member whose
- * connection dropped but whose session persists, and queues them there; so each instance renews a
- * lease on each of its sessions (`mqtt_session_leases`), and once one has lapsed for a lease TTL past its
- * expiry a live instance adopts that session: it resumes it under the dead instance's client id,
- * takes it out of the share group, commits what was queued and disconnects. If the dead instance
- * comes back it takes its session over (the broker disconnects the adopter) and subscribes again.
+ * connection dropped but whose session persists, and queues them there. So each instance renews a
+ * lease on each of its sessions (`mqtt_session_leases`); once one has lapsed for a lease TTL past
+ * its expiry, a live instance adopts that session: it resumes it under the dead instance's client
+ * id, takes it out of the share group, commits what was queued and disconnects. If the dead
+ * instance comes back it takes its session over (the broker drops the adopter) and subscribes again.
  */
 @Injectable()
 export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy {
