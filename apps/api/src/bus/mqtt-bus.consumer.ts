@@ -15,8 +15,9 @@ import { MqttSessionLeaseRepository } from './mqtt-session-lease.repository';
 import { MqttSession, type MqttSessionOptions } from './mqtt-session';
 
 /**
- * Lease ticks in a row this instance must have renewed its own session before it adopts another:
- * after a database outage every lease looks expired, and the peers get a tick to renew theirs.
+ * Lease ticks in a row this instance must have renewed all its own sessions before it adopts
+ * another: after a database or broker outage every lease looks expired, and the peers get a tick to
+ * renew theirs.
  */
 const HEALTHY_TICKS_BEFORE_ADOPTING = 2;
 
@@ -40,6 +41,7 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly adopted = new Map<string, MqttSession>();
   private leaseTimer: NodeJS.Timeout | null = null;
   private healthyTicks = 0;
+  private ownLeasesWritten = false;
   private ticking = false;
   private stopping = false;
   private lastProblem = '';
@@ -96,8 +98,18 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     const holder = this.config.instanceId;
     const ttlMs = this.config.leaseTtlMs;
     try {
-      await this.leases.holdOwn(this.ownClientIds, holder, ttlMs);
-      this.healthyTicks += 1;
+      // Every own session gets its lease at start, before it has connected: if the instance dies
+      // at once, its sessions still lapse and are drained. After that only sessions connected to the
+      // broker are renewed: one cut off from it (while this instance still reaches the database)
+      // lapses, and a peer that reaches the broker drains it.
+      const connected = this.own.filter((session) => session.connected);
+      await this.leases.holdOwn(
+        this.ownLeasesWritten ? connected.map((session) => session.clientId) : this.ownClientIds,
+        holder,
+        ttlMs,
+      );
+      this.ownLeasesWritten = true;
+      this.healthyTicks = connected.length === this.own.length ? this.healthyTicks + 1 : 0;
       for (const [clientId, session] of this.adopted) {
         if (await this.leases.extend(clientId, holder, ttlMs)) continue;
         this.logger.log(`MQTT session ${clientId} is held by its instance again: leaving it`);

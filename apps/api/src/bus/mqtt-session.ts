@@ -102,6 +102,10 @@ export class MqttSession {
     this.ended = new Promise((resolve) => (this.endAdoption = resolve));
   }
 
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
   get connected(): boolean {
     return this.client?.connected ?? false;
   }
@@ -115,6 +119,10 @@ export class MqttSession {
       clean: false,
       keepalive: KEEPALIVE_S,
       reconnectPeriod: adopted ? 0 : 1_000,
+      // mqtt.js skips a SUBSCRIBE it has sent on an earlier connection when the session is resumed;
+      // but a peer may have taken this session out of the share group meanwhile (adoption), so every
+      // connect must really subscribe (onOwnConnect).
+      resubscribe: false,
       properties: {
         // MQTT 5 ends a session at disconnect unless it has an expiry: this is what keeps messages
         // published while the service is down.
