@@ -1,11 +1,11 @@
 import { connect, type MqttClient } from 'mqtt';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { apiCall } from '../support/api-call';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
-import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
+import { OutcomeLog, portOpen, runId } from '../support/bus-test-kit';
 import { startFailoverProxy, type FailoverProxy } from '../support/failover-proxy';
-import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
+import { eventually, sampleCell } from '../support/test-app';
+import { mqttInstanceEnv, publishBatch, storedRowsOf } from '../support/mqtt-instances';
 import { createTestDatabase } from '../support/test-database';
 
 /**
@@ -44,24 +44,10 @@ describe.skipIf(!brokerUp || !adminUrl)('an instance cut off from the MQTT broke
     const prefix = `t${id}`;
     proxy = await startFailoverProxy(1883);
     const viaProxy = `mqtt://127.0.0.1:${new URL(proxy.url).port}`;
-    const env = (instance: string, mqttUrl: string) => ({
-      DATABASE_URL: db.url!,
-      ADMIN_TOKEN,
-      INSTANCE_ID: `mqp-${instance}`,
-      LEASE_TTL_MS: '1500',
-      MQTT_URL: mqttUrl,
-      BUS_TOPIC_PREFIX: prefix,
-      MQTT_CLIENT_ID: `twin-test-${id}-${instance}`,
-      MQTT_SHARE_GROUP: `g${id}`,
-      MQTT_SESSION_EXPIRY_S: '300',
-    });
+    const env = (instance: string, mqttUrl: string) =>
+      mqttInstanceEnv({ databaseUrl: db.url!, runId: id, instance, mqttUrl });
     const outcomes = new OutcomeLog();
-    const publish = (batch: number) =>
-      rig!.publishAsync(
-        `${prefix}/cells/${CELL}/samples`,
-        JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-        { qos: 1, properties: { correlationData: Buffer.from(`b${batch}`) } },
-      );
+    const publish = (batch: number) => publishBatch(rig!, id, CELL, batch);
     const answered = (from: number, to: number) =>
       eventually(
         async () => Array.from({ length: to - from }, (_, k) => outcomes.byCorrelation.get(`b${from + k}`)),
@@ -107,14 +93,7 @@ describe.skipIf(!brokerUp || !adminUrl)('an instance cut off from the MQTT broke
       const metrics = await (await fetch(`${b.url}/metrics`)).text();
       expect(metrics).toContain('twin_bus_mqtt_sessions{kind="own"} 4');
 
-      const sql = new pg.Client({ connectionString: db.url! });
-      await sql.connect();
-      const { rows } = await sql
-        .query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1', [
-          CELL,
-        ])
-        .finally(() => sql.end());
-      expect(rows[0]).toEqual({ n: 3000, d: 3000 });
+      expect(await storedRowsOf(db.url!, CELL)).toEqual({ n: 3000, d: 3000 });
     } finally {
       for (const api of apis.splice(0)) {
         api.child.kill('SIGKILL');

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiCall } from '../support/api-call';
 import { freePort, startApiProcess, type ApiProcess } from '../support/api-process';
 import { expectEveryBatchOnce } from '../support/bus-ingest-contract';
-import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
-import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
+import { OutcomeLog, portOpen, runId } from '../support/bus-test-kit';
+import { eventually, sampleCell } from '../support/test-app';
+import { mqttInstanceEnv, publishBatch, storedRowsOf } from '../support/mqtt-instances';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -48,17 +49,7 @@ describe.skipIf(!brokerUp || !adminUrl)(
     it("lets the survivor drain the dead instance's session; the restarted instance rejoins", async () => {
       const id = runId();
       const prefix = `t${id}`;
-      const env = (instance: string) => ({
-        DATABASE_URL: db.url!,
-        ADMIN_TOKEN,
-        INSTANCE_ID: `mqk-${instance}`,
-        LEASE_TTL_MS: '1500',
-        MQTT_URL,
-        BUS_TOPIC_PREFIX: prefix,
-        MQTT_CLIENT_ID: `twin-test-${id}-${instance}`,
-        MQTT_SHARE_GROUP: `g${id}`,
-        MQTT_SESSION_EXPIRY_S: '300',
-      });
+      const env = (instance: string) => mqttInstanceEnv({ databaseUrl: db.url!, runId: id, instance });
       const [portA, portB] = [await freePort(), await freePort()];
       const a = await startApiProcess(env('a'), portA);
       apis.push(a);
@@ -81,13 +72,7 @@ describe.skipIf(!brokerUp || !adminUrl)(
       b.child.kill('SIGKILL');
       expect(await b.stopped).toBeNull();
       // 26 batches of 100: the broker hands half of them to the dead instance's sessions.
-      for (let batch = 0; batch < 26; batch++) {
-        await rig.publishAsync(
-          `${prefix}/cells/${CELL}/samples`,
-          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-          { qos: 1 },
-        );
-      }
+      for (let batch = 0; batch < 26; batch++) await publishBatch(rig, id, CELL, batch);
       await expectEveryBatchOnce(a.url, db.url!, outcomes, CELL);
       // The dead instance's sessions (MQTT_CONNECTIONS, 4 by default) were adopted and drained: between
       // them they held the half of the 26 batches the broker gave the dead member.
@@ -112,13 +97,7 @@ describe.skipIf(!brokerUp || !adminUrl)(
         (out) => /session resumed/.test(out) && allSubscribed(out, id),
         20_000,
       );
-      for (let batch = 26; batch < 36; batch++) {
-        await rig.publishAsync(
-          `${prefix}/cells/${CELL}/samples`,
-          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-          { qos: 1 },
-        );
-      }
+      for (let batch = 26; batch < 36; batch++) await publishBatch(rig, id, CELL, batch);
       await outcomes.waitFor(CELL, 36, 30_000);
       expect(await storedMqttMessages(b.url)).toBeGreaterThan(0);
       for (const api of [a, b]) {
@@ -132,18 +111,14 @@ describe.skipIf(!brokerUp || !adminUrl)(
       const sql = new pg.Client({ connectionString: db.url! });
       await sql.connect();
       try {
-        const { rows } = await sql.query(
-          'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1',
-          [CELL],
-        );
-        expect(rows[0]).toEqual({ n: 3600, d: 3600 });
+        expect(await storedRowsOf(db.url!, CELL)).toEqual({ n: 3600, d: 3600 });
         const leases = await sql.query(
           'SELECT client_id, holder FROM mqtt_session_leases ORDER BY client_id',
         );
         const sessions = (instance: string) =>
           ['', '.2', '.3', '.4'].map((k) => ({
             client_id: `twin-test-${id}-${instance}${k}`,
-            holder: `mqk-${instance}`,
+            holder: `mq-${instance}`,
           }));
         expect(leases.rows).toEqual([...sessions('a'), ...sessions('b')]);
       } finally {
@@ -157,24 +132,11 @@ describe.skipIf(!brokerUp || !adminUrl)(
       const prefix = `t${id}`;
       const clientId = `twin-test-${id}-c`;
       const env = (connections: number) => ({
-        DATABASE_URL: own.url!,
-        ADMIN_TOKEN,
-        INSTANCE_ID: 'mqk-c',
-        LEASE_TTL_MS: '1500',
-        MQTT_URL,
-        BUS_TOPIC_PREFIX: prefix,
-        MQTT_CLIENT_ID: clientId,
-        MQTT_SHARE_GROUP: `g${id}`,
-        MQTT_SESSION_EXPIRY_S: '300',
+        ...mqttInstanceEnv({ databaseUrl: own.url!, runId: id, instance: 'c' }),
         MQTT_CONNECTIONS: String(connections),
       });
       const subscriptions = (out: string) => out.split(`subscribed to $share/g${id}/`).length - 1;
-      const publish = (batch: number) =>
-        rig!.publishAsync(
-          `${prefix}/cells/${CELL}/samples`,
-          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-          { qos: 1 },
-        );
+      const publish = (batch: number) => publishBatch(rig!, id, CELL, batch);
       const sql = new pg.Client({ connectionString: own.url! });
       try {
         const port = await freePort();
@@ -231,11 +193,7 @@ describe.skipIf(!brokerUp || !adminUrl)(
           (rows) => rows.length === 2,
           5_000,
         );
-        const { rows } = await sql.query(
-          'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1',
-          [CELL],
-        );
-        expect(rows[0]).toEqual({ n: 1800, d: 1800 });
+        expect(await storedRowsOf(own.url!, CELL)).toEqual({ n: 1800, d: 1800 });
       } finally {
         await sql.end().catch(() => undefined);
         await own.drop();
@@ -246,24 +204,9 @@ describe.skipIf(!brokerUp || !adminUrl)(
       const own = await createTestDatabase(adminUrl);
       const id = runId();
       const prefix = `t${id}`;
-      const env = (instance: string) => ({
-        DATABASE_URL: own.url!,
-        ADMIN_TOKEN,
-        INSTANCE_ID: `mqk-${instance}`,
-        LEASE_TTL_MS: '1500',
-        MQTT_URL,
-        BUS_TOPIC_PREFIX: prefix,
-        MQTT_CLIENT_ID: `twin-test-${id}-${instance}`,
-        MQTT_SHARE_GROUP: `g${id}`,
-        MQTT_SESSION_EXPIRY_S: '300',
-      });
+      const env = (instance: string) => mqttInstanceEnv({ databaseUrl: own.url!, runId: id, instance });
       const outcomes = new OutcomeLog();
-      const publish = (batch: number) =>
-        rig!.publishAsync(
-          `${prefix}/cells/${CELL}/samples`,
-          JSON.stringify({ token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) }),
-          { qos: 1, properties: { correlationData: Buffer.from(`b${batch}`) } },
-        );
+      const publish = (batch: number) => publishBatch(rig!, id, CELL, batch);
       try {
         const [portD, portE] = [await freePort(), await freePort()];
         const d = await startApiProcess(env('d'), portD);
@@ -306,14 +249,7 @@ describe.skipIf(!brokerUp || !adminUrl)(
           60_000,
         );
         for (const answer of answers) expect(answer.accepted + answer.duplicates).toBe(100);
-        const sql = new pg.Client({ connectionString: own.url! });
-        await sql.connect();
-        const { rows } = await sql
-          .query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS d FROM samples WHERE cell_id = $1', [
-            CELL,
-          ])
-          .finally(() => sql.end());
-        expect(rows[0]).toEqual({ n: 2600, d: 2600 });
+        expect(await storedRowsOf(own.url!, CELL)).toEqual({ n: 2600, d: 2600 });
         await eventually(
           async () => (await apiCall(e.url, 'GET', `/cells/${CELL}`)).body.state?.seq,
           (seq) => seq === 2599,
