@@ -1,3 +1,4 @@
+import { SnapshotWithEvents } from '../api/snapshot-with-events';
 import type { Alert } from '../api/types';
 import { paths } from '../app/routes';
 import type { View } from '../app/view';
@@ -22,7 +23,8 @@ export const alertsView: View = (root, ctx) => {
   const stateSelect = h('select', { id: 'alert-state' }, ...options(STATES, query.get('state') ?? 'open'));
   const body = h('div', { class: 'table-wrap' }, stateBox('loading', 'Loading alerts…'));
   const message = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
-  const alerts = new Map<string, Alert>();
+  const list = new SnapshotWithEvents<Alert>();
+  const alerts = list.items;
   let available = true;
 
   root.append(
@@ -60,7 +62,7 @@ export const alertsView: View = (root, ctx) => {
         `/alerts/${encodeURIComponent(alert.id)}/${action}`,
       );
       const next = 'alert' in updated ? updated.alert : updated;
-      alerts.set(alert.id, {
+      list.event(alert.id, {
         ...alert,
         ...(next && typeof next === 'object' && 'id' in next
           ? next
@@ -148,13 +150,14 @@ export const alertsView: View = (root, ctx) => {
 
   async function load(): Promise<void> {
     try {
-      const res = await ctx.api.get<{ alerts: Alert[] }>('/alerts', {
-        state: stateSelect.value || null,
-        cellId: cellFilter,
+      await list.load(async () => {
+        const res = await ctx.api.get<{ alerts: Alert[] }>('/alerts', {
+          state: stateSelect.value || null,
+          cellId: cellFilter,
+        });
+        return res.alerts.map((a): [string, Alert] => [a.id, a]);
       });
       available = true;
-      alerts.clear();
-      for (const a of res.alerts) alerts.set(a.id, a);
       render();
     } catch (error) {
       available = false;
@@ -163,15 +166,16 @@ export const alertsView: View = (root, ctx) => {
   }
 
   // A burst of alert events redraws the list once per frame.
-  const batcher = new FrameBatcher<string, Alert>((batch) => {
-    batch.forEach((a, id) => alerts.set(id, a));
-    render();
-  });
+  const batcher = new FrameBatcher<string, Alert>(() => render());
   cleanups.push(
     () => batcher.cancel(),
-    ctx.live.on('alert', (a) => batcher.push(a.id, a)),
-    ctx.live.subscribe({ alerts: true }),
-    ctx.live.onResync(() => void load()),
+    ctx.live.on('alert', (a) => {
+      list.event(a.id, a);
+      batcher.push(a.id, a);
+    }),
+    // Loaded again once the room is joined (and re-joined after a reconnect): an alert opened
+    // between the first load and the join would otherwise never show.
+    ctx.live.subscribe({ alerts: true }, () => void load()),
   );
   stateSelect.addEventListener('change', () => void load());
   void load();

@@ -1,3 +1,4 @@
+import { SnapshotWithEvents } from '../api/snapshot-with-events';
 import type { Alert, Campaign, Cell, TwinState } from '../api/types';
 import { paths } from '../app/routes';
 import type { View } from '../app/view';
@@ -34,7 +35,8 @@ function resistanceOf(state: TwinState): number {
 export const cellsView: View = (root, ctx) => {
   const cleanups: (() => void)[] = [];
   const rows = new Map<string, Row>();
-  const openAlerts = new Map<string, string>();
+  /** Open alerts' cells by alert id (a closed alert maps to null). */
+  const openAlerts = new SnapshotWithEvents<string | null>();
   let alertsAvailable = true;
   let campaigns: Campaign[] | null = null;
 
@@ -91,7 +93,8 @@ export const cellsView: View = (root, ctx) => {
 
   function renderAlertCounts(): void {
     const counts = new Map<string, number>();
-    for (const cellId of openAlerts.values()) counts.set(cellId, (counts.get(cellId) ?? 0) + 1);
+    for (const cellId of openAlerts.items.values())
+      if (cellId !== null) counts.set(cellId, (counts.get(cellId) ?? 0) + 1);
     for (const row of rows.values()) {
       const n = counts.get(row.cell.id) ?? 0;
       setText(row.alerts, alertsAvailable ? String(n) : '—');
@@ -241,9 +244,10 @@ export const cellsView: View = (root, ctx) => {
 
   async function loadAlerts(): Promise<void> {
     try {
-      const { alerts } = await ctx.api.get<{ alerts: Alert[] }>('/alerts', { state: 'open' });
-      openAlerts.clear();
-      for (const a of alerts) openAlerts.set(a.id, a.cellId);
+      await openAlerts.load(async () => {
+        const { alerts } = await ctx.api.get<{ alerts: Alert[] }>('/alerts', { state: 'open' });
+        return alerts.map((a): [string, string] => [a.id, a.cellId]);
+      });
       alertsAvailable = true;
     } catch (error) {
       alertsAvailable = false;
@@ -288,12 +292,12 @@ export const cellsView: View = (root, ctx) => {
     }),
     ctx.live.on('alert', (alert) => {
       if (alert.replayId) return;
-      if (alert.state === 'open') openAlerts.set(alert.id, alert.cellId);
-      else openAlerts.delete(alert.id);
+      openAlerts.event(alert.id, alert.state === 'open' ? alert.cellId : null);
       renderAlertCounts();
     }),
-    ctx.live.subscribe({ alerts: true }),
-    ctx.live.onResync(() => void Promise.all([loadCells(), loadAlerts()])),
+    // Alert counts are loaded again once the room is joined (and re-joined after a reconnect).
+    ctx.live.subscribe({ alerts: true }, () => void loadAlerts()),
+    ctx.live.onResync(() => void loadCells()),
   );
 
   void loadCells().then(() => Promise.all([loadAlerts(), loadCampaigns()]));
