@@ -10,7 +10,7 @@
  * BENCH_CELLS (50), BENCH_MESSAGES (3000), BENCH_BATCH (100), BENCH_MQTT_CONNECTIONS ("1,4").
  */
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { portOpen } from '../test/support/bus-test-kit';
 import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
 import { BENCH_TOKEN, createCells, percentile, startBenchService } from './support/bench-service';
 import {
@@ -50,14 +50,10 @@ interface Run {
   stored: number;
 }
 
+/** Whether a broker answers at `url`'s host and port. */
 function brokerAnswers(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    const timer = setTimeout(() => (socket.destroy(), resolve(false)), 1000);
-    socket.once('connect', () => (clearTimeout(timer), socket.destroy(), resolve(true)));
-    socket.once('error', () => (clearTimeout(timer), resolve(false)));
-  });
+  return portOpen(Number(port), hostname);
 }
 
 function batchBody(index: number): string {

@@ -166,13 +166,13 @@ export const alertsView: View = (root, ctx) => {
   }
 
   // A burst of alert events redraws the list once per frame.
-  const batcher = new FrameBatcher<string, Alert>(() => render());
+  const batcher = new FrameBatcher<string, Alert>((batch) => {
+    batch.forEach((a, id) => list.event(id, a));
+    render();
+  });
   cleanups.push(
     () => batcher.cancel(),
-    ctx.live.on('alert', (a) => {
-      list.event(a.id, a);
-      batcher.push(a.id, a);
-    }),
+    ctx.live.on('alert', (a) => batcher.push(a.id, a)),
     // Loaded again once the room is joined (and re-joined after a reconnect): an alert opened
     // between the first load and the join would otherwise never show.
     ctx.live.subscribe({ alerts: true }, () => void load()),
