@@ -4,6 +4,15 @@ import { freePort, startApiProcess, type ApiProcess } from '../support/api-proce
 import { apiCall } from '../support/api-call';
 import { expectEveryBatchOnce, sharedBusIngestTests } from '../support/bus-ingest-contract';
 import { OutcomeLog, portOpen, runId, samplesFrom } from '../support/bus-test-kit';
+import {
+  deleteNatsStream,
+  NATS_PORT,
+  NATS_URL,
+  natsBusEnv,
+  natsPublish,
+  natsRig,
+  untilNatsConsuming,
+} from '../support/nats-rig';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ADMIN_TOKEN, eventually, sampleCell, startTestApp, type TestApp } from '../support/test-app';
 
@@ -13,66 +22,12 @@ import { ADMIN_TOKEN, eventually, sampleCell, startTestApp, type TestApp } from 
  * are answered on `….acks`; the stream empties (acked or terminated, nothing redelivered forever);
  * what is published while the service is down is consumed by the durable consumer when it is back.
  */
-const NATS_PORT = 4222;
-const NATS_URL = `nats://127.0.0.1:${NATS_PORT}`;
 const serverUp = await portOpen(NATS_PORT);
 const adminUrl = inject('pgAdminUrl');
 if (!serverUp)
   console.warn(
     `\n[bus-nats] no NATS server on 127.0.0.1:${NATS_PORT}: skipping the JetStream ingest tests.\n`,
   );
-
-function busEnv(id: string): Record<string, string> {
-  return {
-    NATS_URL,
-    BUS_TOPIC_PREFIX: `t${id}`,
-    NATS_STREAM: `TWIN_TEST_${id}`,
-    NATS_CONSUMER: `twin-test-${id}`,
-  };
-}
-
-/** A rig (or gateway): publishes through JetStream and collects the service's outcomes. */
-async function rigClient(
-  prefix: string,
-): Promise<{ nc: NatsConnection; js: JetStreamClient; outcomes: OutcomeLog }> {
-  const nc = await connect({ servers: NATS_URL });
-  const outcomes = new OutcomeLog();
-  nc.subscribe(`${prefix}.cells.*.acks`, {
-    callback: (error, msg) => {
-      if (!error) outcomes.add(msg.subject.split('.')[2], msg.json(), msg.headers?.get('Nats-Msg-Id'));
-    },
-  });
-  await nc.flush();
-  return { nc, js: nc.jetstream(), outcomes };
-}
-
-function publish(js: JetStreamClient, prefix: string, cellId: string, body: unknown, correlationId?: string) {
-  return js.publish(
-    `${prefix}.cells.${cellId}.samples`,
-    typeof body === 'string' ? body : JSON.stringify(body),
-    correlationId ? { msgID: correlationId } : undefined,
-  );
-}
-
-/** The service creates the stream after it starts listening; JetStream refuses publishes until then. */
-async function untilConsuming(js: JetStreamClient, prefix: string, outcomes: OutcomeLog): Promise<void> {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await publish(js, prefix, 'probe', 'not json');
-      break;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  await outcomes.waitFor('probe', 1, 20_000);
-}
-
-async function deleteStream(nc: NatsConnection, stream: string): Promise<void> {
-  const jsm = await nc.jetstreamManager();
-  await jsm.streams.delete(stream).catch(() => undefined);
-}
 
 describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 127.0.0.1:4222)', () => {
   let db: TestDatabase;
@@ -87,18 +42,18 @@ describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 1
   beforeAll(async () => {
     delete process.env.METRICS_TOKEN;
     db = await createTestDatabase(adminUrl);
-    t = await startTestApp(db.url, busEnv(id));
+    t = await startTestApp(db.url, natsBusEnv(id));
     for (const cell of ['js-1', 'js-2'])
       expect((await t.request('POST', '/cells', sampleCell(cell))).status).toBe(201);
     rigToken = (await t.request('POST', '/tokens', { role: 'rig', label: 'bus rig', cellIds: ['js-1'] })).body
       .token;
-    ({ nc, js, outcomes } = await rigClient(prefix));
-    await untilConsuming(js, prefix, outcomes);
+    ({ nc, js, outcomes } = await natsRig(prefix));
+    await untilNatsConsuming(js, prefix, outcomes);
   });
   afterAll(async () => {
     await t?.close();
     if (nc) {
-      await deleteStream(nc, `TWIN_TEST_${id}`);
+      await deleteNatsStream(nc, `TWIN_TEST_${id}`);
       await nc.close();
     }
     await db?.drop();
@@ -109,13 +64,13 @@ describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 1
     cellId: 'js-1',
     rigToken,
     outcomes,
-    publish: (cellId, body, correlationId) => publish(js, prefix, cellId, body, correlationId),
+    publish: (cellId, body, correlationId) => natsPublish(js, prefix, cellId, body, correlationId),
   }));
 
   it('rejects bad samples one by one with field and reason and stores the valid rest', async () => {
     const before = outcomes.of('js-1').length;
     const [good] = samplesFrom(5000, 1);
-    await publish(js, prefix, 'js-1', {
+    await natsPublish(js, prefix, 'js-1', {
       token: rigToken,
       samples: [good, { ...good, seq: 5001, currentA: 'x' }, { ...good, seq: -3 }],
     });
@@ -134,10 +89,10 @@ describe.skipIf(!serverUp || !adminUrl)('NATS JetStream ingest (nats-server on 1
     const viewer = (await t.request('POST', '/tokens', { role: 'viewer', label: 'v' })).body.token;
     const samples = samplesFrom(9000, 5);
     const before = outcomes.of('js-2').length;
-    await publish(js, prefix, 'js-2', { token: 'ot_rig_not-a-real-token', samples });
-    await publish(js, prefix, 'js-2', { token: viewer, samples });
-    await publish(js, prefix, 'js-2', { token: rigToken, samples });
-    await publish(js, prefix, 'js-2', { token: ADMIN_TOKEN, samples: 'all of them' });
+    await natsPublish(js, prefix, 'js-2', { token: 'ot_rig_not-a-real-token', samples });
+    await natsPublish(js, prefix, 'js-2', { token: viewer, samples });
+    await natsPublish(js, prefix, 'js-2', { token: rigToken, samples });
+    await natsPublish(js, prefix, 'js-2', { token: ADMIN_TOKEN, samples: 'all of them' });
     const answers = (await outcomes.waitFor('js-2', before + 4)).slice(before);
     // Up to BUS_MAX_IN_FLIGHT messages are handled at once, so outcomes may come in any order.
     const byCode = answers
@@ -177,24 +132,27 @@ describe.skipIf(!serverUp || !adminUrl)(
     afterAll(async () => {
       api?.child.kill('SIGKILL');
       const nc = await connect({ servers: NATS_URL });
-      await deleteStream(nc, `TWIN_TEST_${id}`);
+      await deleteNatsStream(nc, `TWIN_TEST_${id}`);
       await nc.close();
       await db?.drop();
     });
 
     it('acks what it took before SIGTERM, consumes after start what was published meanwhile, each batch once', async () => {
       const prefix = `t${id}`;
-      const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, ...busEnv(id) };
+      const env = { DATABASE_URL: db.url!, ADMIN_TOKEN, ...natsBusEnv(id) };
       const port = await freePort();
       api = await startApiProcess(env, port);
       expect((await apiCall(api.url, 'POST', '/cells', sampleCell('js-r'))).status).toBe(201);
-      const { nc, js, outcomes } = await rigClient(prefix);
+      const { nc, js, outcomes } = await natsRig(prefix);
       try {
-        await untilConsuming(js, prefix, outcomes);
+        await untilNatsConsuming(js, prefix, outcomes);
         // SIGTERM while a stream of batches is being consumed: what was taken commits and is acked,
         // the rest stays with the broker.
         for (let batch = 0; batch < 20; batch++) {
-          await publish(js, prefix, 'js-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
+          await natsPublish(js, prefix, 'js-r', {
+            token: ADMIN_TOKEN,
+            samples: samplesFrom(batch * 100, 100),
+          });
         }
         await outcomes.waitFor('js-r', 1);
         api.child.kill('SIGTERM');
@@ -202,7 +160,10 @@ describe.skipIf(!serverUp || !adminUrl)(
 
         // The stream keeps these; JetStream confirms each publish as stored.
         for (let batch = 20; batch < 26; batch++) {
-          await publish(js, prefix, 'js-r', { token: ADMIN_TOKEN, samples: samplesFrom(batch * 100, 100) });
+          await natsPublish(js, prefix, 'js-r', {
+            token: ADMIN_TOKEN,
+            samples: samplesFrom(batch * 100, 100),
+          });
         }
         api = await startApiProcess(env, port);
         await expectEveryBatchOnce(api.url, db.url!, outcomes, 'js-r');

@@ -12,6 +12,7 @@ export class BusMetrics implements OnModuleInit {
   private metrics: MetricsService | null = null;
   private messages: Counter<'bus' | 'outcome'> | null = null;
   private adoptions: Counter<'end'> | null = null;
+  private redeliveries: Counter<'bus'> | null = null;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -29,6 +30,12 @@ export class BusMetrics implements OnModuleInit {
       name: 'twin_bus_messages_total',
       help: 'Bus messages consumed, by bus (mqtt, nats) and outcome (stored, invalid = dropped, retry = left unacked).',
       labelNames: ['bus', 'outcome'],
+      registers: [metrics.registry],
+    });
+    this.redeliveries = new Counter({
+      name: 'twin_bus_redeliveries_total',
+      help: 'Bus messages the broker delivered again (an instance died or stalled holding them, or an ack was lost); each answers as duplicates if it was already stored.',
+      labelNames: ['bus'],
       registers: [metrics.registry],
     });
     this.adoptions = new Counter({
@@ -58,6 +65,10 @@ export class BusMetrics implements OnModuleInit {
   counted(bus: BusKind, verdict: BusVerdict): void {
     this.messages?.inc({ bus, outcome: verdict.kind });
     if (verdict.kind === 'stored') this.metrics?.rejectedSamples.inc(verdict.outcome.rejected.length);
+  }
+
+  redelivered(bus: BusKind): void {
+    this.redeliveries?.inc({ bus });
   }
 
   adoptionEnded(end: AdoptionEnd): void {

@@ -87,6 +87,7 @@ export class MqttBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       receiveMaximum: Math.max(1, Math.floor(bus.maxInFlight / bus.mqttConnections)),
       bus,
       intake: this.intake,
+      metrics: this.metrics,
       logger: this.logger,
     };
   }

@@ -3,6 +3,7 @@ import { busTopics } from '@twin/contracts';
 import { connect, type IConnackPacket, type IDisconnectPacket, type MqttClient } from 'mqtt';
 import type { BusConfig } from '../config/app-config';
 import type { BusIntakeService, BusVerdict } from './bus-intake.service';
+import type { BusMetrics } from './bus-metrics';
 import { retryDelayMs } from './retry-delay';
 
 /** MQTT 5 PUBACK reason codes for dropped messages, so the broker (and its log) records why. */
@@ -64,6 +65,7 @@ export interface MqttSessionOptions {
   receiveMaximum: number;
   bus: BusConfig;
   intake: BusIntakeService;
+  metrics: BusMetrics;
   logger: Logger;
 }
 
@@ -130,8 +132,10 @@ export class MqttSession {
         receiveMaximum: Math.min(this.options.receiveMaximum, 65_535),
         maximumPacketSize: MAX_PACKET_BYTES,
       },
-      customHandleAcks: (topic, payload, packet, done) =>
-        this.onPublish(topic, payload, packet.properties?.correlationData, done),
+      customHandleAcks: (topic, payload, packet, done) => {
+        if (packet.dup) this.options.metrics.redelivered('mqtt');
+        this.onPublish(topic, payload, packet.properties?.correlationData, done);
+      },
     });
     // QoS 0 deliveries have no PUBACK to hold; they still go through the same intake, one at a time.
     client.handleMessage = (packet, callback) => {

@@ -24,14 +24,13 @@ import {
 } from 'nats';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { afterListening } from './after-listening';
-import { BusIntakeService } from './bus-intake.service';
+import { BusIntakeService, type BusVerdict } from './bus-intake.service';
+import { BusMetrics } from './bus-metrics';
 import { retryDelayMs } from './retry-delay';
 
 /** JetStream API error codes: stream / consumer not found. */
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
-/** A batch commits in milliseconds; this only matters when the database hangs rather than fails. */
-const ACK_WAIT_MS = 60_000;
 /** The consumer's pending-ack cap is shared by every instance: room for this many at maxInFlight each. */
 const INSTANCES_PLANNED = 8;
 const MAX_MESSAGE_BYTES = 8_000_000;
@@ -57,12 +56,21 @@ export class NatsBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private running: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  /**
+   * How long JetStream waits for a delivered message's ack before it hands the message to another
+   * instance: the cell lease's TTL, so the batches a dead instance had pulled come back when its
+   * cells move. A live instance holds its messages longer with `working()`.
+   */
+  private readonly ackWaitMs: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly intake: BusIntakeService,
+    private readonly metrics: BusMetrics,
     private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  ) {
+    this.ackWaitMs = config.leaseTtlMs;
+  }
 
   onApplicationBootstrap(): void {
     const url = this.config.bus.natsUrl;
@@ -133,14 +141,19 @@ export class NatsBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   private async ensureConsumer(jsm: JetStreamManager): Promise<void> {
     const { natsStream, natsConsumer, maxInFlight } = this.config.bus;
     try {
-      await jsm.consumers.info(natsStream, natsConsumer);
+      const { config } = await jsm.consumers.info(natsStream, natsConsumer);
+      if (config.ack_wait !== nanos(this.ackWaitMs)) {
+        // Consumers made by earlier versions waited 60 s; the last instance to start sets it for all.
+        await jsm.consumers.update(natsStream, natsConsumer, { ack_wait: nanos(this.ackWaitMs) });
+        this.logger.log(`consumer ${natsConsumer}: ack wait set to ${this.ackWaitMs} ms`);
+      }
     } catch (error) {
       if (!notFound(error, CONSUMER_NOT_FOUND)) throw error;
       await jsm.consumers.add(natsStream, {
         durable_name: natsConsumer,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        ack_wait: nanos(ACK_WAIT_MS),
+        ack_wait: nanos(this.ackWaitMs),
         // Unlimited redelivery: only messages that could not be made durable are redelivered, and
         // those must not be lost however long the database is down.
         max_deliver: -1,
@@ -174,7 +187,16 @@ export class NatsBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async handle(msg: JsMsg): Promise<void> {
-    const verdict = await this.intake.handle('nats', msg.subject, msg.data);
+    if (msg.redelivered) this.metrics.redelivered('nats');
+    // While the batch waits for the database, tell JetStream it is still being worked on: without it a
+    // commit slower than the ack wait (a locked table, a hung server) hands the batch to another instance.
+    const heartbeat = setInterval(() => msg.working(), this.ackWaitMs / 3);
+    let verdict: BusVerdict;
+    try {
+      verdict = await this.intake.handle('nats', msg.subject, msg.data);
+    } finally {
+      clearInterval(heartbeat);
+    }
     if (verdict.kind === 'retry') {
       msg.nak(this.nakDelayMs(msg));
       return;
