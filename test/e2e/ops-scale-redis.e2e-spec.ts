@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../support/api-process';
 import type { TwinStatePayload } from '@twin/contracts';
 import { createClient } from 'redis';
 import { cellRoom } from '../../apps/api/src/live/live-events';
 import { LiveGateway } from '../../apps/api/src/live/live.gateway';
 import { CellOwnershipService } from '../../apps/api/src/ownership/cell-ownership.service';
+import { RedisServer, redisAvailable } from '../support/redis-server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import {
   ADMIN_TOKEN,
@@ -24,45 +21,12 @@ import {
  * Redis stopped, each instance keeps serving its own browsers and ingest; cross-instance delivery
  * comes back on its own when Redis does.
  */
-const REDIS = '/usr/bin/redis-server';
-const haveRedis = existsSync(REDIS);
 let db: TestDatabase;
 let a: TestApp;
 let b: TestApp;
-let redis: ChildProcess | null = null;
-let redisPort = 0;
+let redis: RedisServer | null = null;
 const T0 = Date.UTC(2026, 6, 1);
 let nextSeq = 0;
-
-async function startRedis(): Promise<void> {
-  redis = spawn(
-    REDIS,
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(redisPort, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis did not start');
-}
-
-async function stopRedis(): Promise<void> {
-  const r = redis;
-  redis = null;
-  if (!r || r.exitCode !== null) return;
-  await new Promise((res) => {
-    r.once('exit', res);
-    r.kill('SIGKILL');
-  });
-}
 
 /** Ingests one new sample through `via` and resolves with whether `browser` saw its twin state in time. */
 async function seenAcross(via: TestApp, browser: Socket, waitMs: number): Promise<boolean> {
@@ -85,10 +49,9 @@ async function seenAcross(via: TestApp, browser: Socket, waitMs: number): Promis
 }
 
 beforeAll(async () => {
-  if (!haveRedis) return;
-  redisPort = await freePort();
-  await startRedis();
-  process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+  if (!redisAvailable) return;
+  redis = await RedisServer.start();
+  process.env.REDIS_URL = redis.url;
   db = await createTestDatabase(inject('pgAdminUrl'));
   a = await startTestApp(db.url);
   b = await startTestApp(db.url);
@@ -98,76 +61,79 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.close();
   await b?.close();
-  await stopRedis();
+  await redis?.stop();
   await db?.drop();
 });
 
-describe.skipIf(!haveRedis || !inject('pgAdminUrl'))('socket.io Redis adapter across two instances', () => {
-  it('delivers to a browser on instance A the twin states of a cell ingested on instance B', async () => {
-    const browser = a.socket('/live', ADMIN_TOKEN);
-    await connected(browser);
-    expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
-    // The adapter's subscription may still be on its way right after start.
-    let seen = false;
-    for (let i = 0; i < 20 && !seen; i++) seen = await seenAcross(b, browser, 500);
-    expect(seen).toBe(true);
-    expect(await seenAcross(b, browser, 3000)).toBe(true);
-    browser.close();
-  });
-
-  it("sends one turn's states to the other instances as one Redis message", async () => {
-    const browser = b.socket('/live', ADMIN_TOKEN);
-    await connected(browser);
-    expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
-    const monitor = createClient({ url: `redis://127.0.0.1:${redisPort}` });
-    await monitor.connect();
-    // Messages on any channel that carry twin states (alerts or other events of the moment would not).
-    const twinMessages: string[] = [];
-    await monitor.pSubscribe('*', (message) => {
-      if (message.includes('twin')) twinMessages.push(message);
-    });
-    const got: number[] = [];
-    browser.on('twin', (state: { seq: number }) => got.push(state.seq));
-    const gateway = a.app.get(LiveGateway);
-    const base = (await a.request('GET', '/cells/scale-1')).body.state as TwinStatePayload;
-    for (let k = 0; k < 10; k++)
-      gateway.clientSend('twin', cellRoom('scale-1'), { ...base, seq: 10_000 + k });
-    await eventually(
-      async () => got.length,
-      (n) => n >= 10,
-      5_000,
-    );
-    expect(got).toEqual(Array.from({ length: 10 }, (_, k) => 10_000 + k));
-    expect(twinMessages).toHaveLength(1);
-    // It carries the states as socket.io packets, encoded once on A: B writes them out as they are.
-    expect(twinMessages[0].split('2/live,["twin",')).toHaveLength(11);
-    await monitor.quit();
-    browser.close();
-  });
-
-  it('keeps serving each instance while Redis is down and resumes cross-instance delivery when it returns', async () => {
-    // Test 1 ingested scale-1 through B, so B holds its lease and advances its twin.
-    expect(b.app.get(CellOwnershipService).owns('scale-1')).toBe(true);
-    const onA = a.socket('/live', ADMIN_TOKEN);
-    const onB = b.socket('/live', ADMIN_TOKEN);
-    await Promise.all([connected(onA), connected(onB)]);
-    for (const browser of [onA, onB]) {
+describe.skipIf(!redisAvailable || !inject('pgAdminUrl'))(
+  'socket.io Redis adapter across two instances',
+  () => {
+    it('delivers to a browser on instance A the twin states of a cell ingested on instance B', async () => {
+      const browser = a.socket('/live', ADMIN_TOKEN);
+      await connected(browser);
       expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
-    }
-    await stopRedis();
-    await new Promise((r) => setTimeout(r, 300));
-    // Each instance keeps its own clients and ingest: B's browser sees samples written through B,
-    // and through A too (A writes them, B steps them: no Redis involved); A's browser sees nothing.
-    expect(await seenAcross(b, onB, 3000)).toBe(true);
-    expect(await seenAcross(b, onA, 1500)).toBe(false);
-    expect(await seenAcross(a, onB, 3000)).toBe(true);
-    expect((await a.request('GET', '/health', undefined, null)).status).toBe(200);
-    await startRedis();
-    let resumed = false;
-    const until = Date.now() + 20_000;
-    while (!resumed && Date.now() < until) resumed = await seenAcross(b, onA, 500);
-    expect(resumed).toBe(true);
-    onA.close();
-    onB.close();
-  });
-});
+      // The adapter's subscription may still be on its way right after start.
+      let seen = false;
+      for (let i = 0; i < 20 && !seen; i++) seen = await seenAcross(b, browser, 500);
+      expect(seen).toBe(true);
+      expect(await seenAcross(b, browser, 3000)).toBe(true);
+      browser.close();
+    });
+
+    it("sends one turn's states to the other instances as one Redis message", async () => {
+      const browser = b.socket('/live', ADMIN_TOKEN);
+      await connected(browser);
+      expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+      const monitor = createClient({ url: redis!.url });
+      await monitor.connect();
+      // Messages on any channel that carry twin states (alerts or other events of the moment would not).
+      const twinMessages: string[] = [];
+      await monitor.pSubscribe('*', (message) => {
+        if (message.includes('twin')) twinMessages.push(message);
+      });
+      const got: number[] = [];
+      browser.on('twin', (state: { seq: number }) => got.push(state.seq));
+      const gateway = a.app.get(LiveGateway);
+      const base = (await a.request('GET', '/cells/scale-1')).body.state as TwinStatePayload;
+      for (let k = 0; k < 10; k++)
+        gateway.clientSend('twin', cellRoom('scale-1'), { ...base, seq: 10_000 + k });
+      await eventually(
+        async () => got.length,
+        (n) => n >= 10,
+        5_000,
+      );
+      expect(got).toEqual(Array.from({ length: 10 }, (_, k) => 10_000 + k));
+      expect(twinMessages).toHaveLength(1);
+      // It carries the states as socket.io packets, encoded once on A: B writes them out as they are.
+      expect(twinMessages[0].split('2/live,["twin",')).toHaveLength(11);
+      await monitor.quit();
+      browser.close();
+    });
+
+    it('keeps serving each instance while Redis is down and resumes cross-instance delivery when it returns', async () => {
+      // Test 1 ingested scale-1 through B, so B holds its lease and advances its twin.
+      expect(b.app.get(CellOwnershipService).owns('scale-1')).toBe(true);
+      const onA = a.socket('/live', ADMIN_TOKEN);
+      const onB = b.socket('/live', ADMIN_TOKEN);
+      await Promise.all([connected(onA), connected(onB)]);
+      for (const browser of [onA, onB]) {
+        expect((await browser.emitWithAck('subscribe', { cellId: 'scale-1' })).ok).toBe(true);
+      }
+      await redis!.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      // Each instance keeps its own clients and ingest: B's browser sees samples written through B,
+      // and through A too (A writes them, B steps them: no Redis involved); A's browser sees nothing.
+      expect(await seenAcross(b, onB, 3000)).toBe(true);
+      expect(await seenAcross(b, onA, 1500)).toBe(false);
+      expect(await seenAcross(a, onB, 3000)).toBe(true);
+      expect((await a.request('GET', '/health', undefined, null)).status).toBe(200);
+      await redis!.start();
+      let resumed = false;
+      const until = Date.now() + 20_000;
+      while (!resumed && Date.now() < until) resumed = await seenAcross(b, onA, 500);
+      expect(resumed).toBe(true);
+      onA.close();
+      onB.close();
+    });
+  },
+);
