@@ -162,6 +162,9 @@ describe.skipIf(!privatePostgresAvailable || !brokersUp)('PostgreSQL outage unde
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/twin_bus_messages_total\{bus="mqtt",outcome="retry"\} [1-9]/);
       expect(metrics).toMatch(/twin_bus_messages_total\{bus="nats",outcome="retry"\} [1-9]/);
+      // Both brokers marked what came again: MQTT's DUP flag on the resumed session, JetStream's count.
+      expect(metrics).toMatch(/twin_bus_redeliveries_total\{bus="mqtt"\} [1-9]/);
+      expect(metrics).toMatch(/twin_bus_redeliveries_total\{bus="nats"\} [1-9]/);
     } finally {
       await mqtt.endAsync();
       await nc.close();
