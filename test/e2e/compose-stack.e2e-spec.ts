@@ -207,14 +207,17 @@ describe.skipIf(!nginxAvailable || !adminUrl || !redisAvailable)(
         (both) => both,
         10_000,
       );
-      // Both joined after the first state: a twin event for the browser proves its room is live.
-      for (let from = 0; from < 1000; from += 50) rig.send(CELL, samples(from, from + 50));
-      expect(await rig.drain(30_000)).toBe(true);
-      await eventually(
-        async () => seen.at(-1),
-        (last) => last === 999,
-        15_000,
-      );
+      /** Streams seqs [from, to) in batches of 50 until all are acked and the browser has the last state. */
+      const stream = async (from: number, to: number, timeoutMs: number) => {
+        for (let seq = from; seq < to; seq += 50) rig.send(CELL, samples(seq, seq + 50));
+        expect(await rig.drain(timeoutMs)).toBe(true);
+        await eventually(
+          async () => seen.at(-1),
+          (last) => last === to - 1,
+          timeoutMs,
+        );
+      };
+      await stream(0, 1000, 30_000);
 
       // ip_hash sends every client of one address to one instance: find it through its metrics.
       const clientsOn = async (api: ApiProcess) => {
@@ -229,13 +232,7 @@ describe.skipIf(!nginxAvailable || !adminUrl || !redisAvailable)(
       serving.child.kill('SIGKILL');
       expect(await serving.stopped).toBeNull();
 
-      for (let from = 1000; from < 2000; from += 50) rig.send(CELL, samples(from, from + 50));
-      expect(await rig.drain(60_000)).toBe(true);
-      await eventually(
-        async () => seen.at(-1),
-        (last) => last === 1999,
-        30_000,
-      );
+      await stream(1000, 2000, 60_000);
       expect(await clientsOn(survivor)).toEqual({ rigs: 1, browsers: 1 });
       const seqs = await storedSeqs(proxyUrl, CELL);
       expect(seqs).toHaveLength(2000);
