@@ -142,11 +142,7 @@ export class NatsBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     const { natsStream, natsConsumer, maxInFlight } = this.config.bus;
     try {
       const { config } = await jsm.consumers.info(natsStream, natsConsumer);
-      if (config.ack_wait !== nanos(this.ackWaitMs)) {
-        // Consumers made by earlier versions waited 60 s; the last instance to start sets it for all.
-        await jsm.consumers.update(natsStream, natsConsumer, { ack_wait: nanos(this.ackWaitMs) });
-        this.logger.log(`consumer ${natsConsumer}: ack wait set to ${this.ackWaitMs} ms`);
-      }
+      if (config.ack_wait !== nanos(this.ackWaitMs)) await this.setAckWait(jsm, config.ack_wait);
     } catch (error) {
       if (!notFound(error, CONSUMER_NOT_FOUND)) throw error;
       await jsm.consumers.add(natsStream, {
@@ -160,6 +156,22 @@ export class NatsBusConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         max_ack_pending: maxInFlight * INSTANCES_PLANNED,
       });
       this.logger.log(`created durable consumer ${natsConsumer} on ${natsStream}`);
+    }
+  }
+
+  /**
+   * Consumers made by earlier versions waited 60 s; the last instance to start sets the wait for all.
+   * A server that refuses the change leaves the old wait, which only delays redelivery.
+   */
+  private async setAckWait(jsm: JetStreamManager, currentNanos = 0): Promise<void> {
+    const { natsStream, natsConsumer } = this.config.bus;
+    try {
+      await jsm.consumers.update(natsStream, natsConsumer, { ack_wait: nanos(this.ackWaitMs) });
+      this.logger.log(`consumer ${natsConsumer}: ack wait set to ${this.ackWaitMs} ms`);
+    } catch (error) {
+      this.logger.warn(
+        `consumer ${natsConsumer} keeps its ack wait of ${currentNanos / 1e6} ms: ${(error as Error).message}`,
+      );
     }
   }
 
