@@ -23,8 +23,10 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const NGINX = '/usr/sbin/nginx';
 const nginxAvailable = existsSync(NGINX);
 const adminUrl = inject('pgAdminUrl');
-if (!nginxAvailable)
-  console.warn('\n[compose-stack] no nginx (apt-get install nginx): skipping the live proxy test.\n');
+if (!nginxAvailable || !redisAvailable)
+  console.warn(
+    '\n[compose-stack] no nginx or redis-server (apt-get install nginx redis-server): skipping the live proxy test.\n',
+  );
 
 interface ComposeService {
   image?: string;

@@ -21,6 +21,8 @@ import {
  * Redis stopped, each instance keeps serving its own browsers and ingest; cross-instance delivery
  * comes back on its own when Redis does.
  */
+if (!redisAvailable)
+  console.warn('\n[ops-scale-redis] no /usr/bin/redis-server (apt-get install redis-server): skipping.\n');
 let db: TestDatabase;
 let a: TestApp;
 let b: TestApp;
