@@ -299,6 +299,8 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       commitsPerSec: Math.round(paced.commits / HALF_SECONDS),
       writerWaitMeanMs: paced.writerWaitMeanMs,
       commitMeanMs: paced.commitMeanMs,
+      writerWaitP99BoundMs: paced.writerWaitP99BoundMs,
+      commitP99BoundMs: paced.commitP99BoundMs,
     };
     clearInterval(sampler);
     // The latency floor of this machine at the half rate, right after the half phase.
@@ -459,13 +461,13 @@ async function main() {
   console.log(`host: ${hostWritebackDescription()}; half phase ${HALF_SECONDS} s, the others ${SECONDS} s`);
 
   console.log(
-    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | floor: bare relay p50 / p99, CPU machine (relay / PostgreSQL / rigs / browsers) | CPU at half, % of a core: machine (service / PostgreSQL / rigs / browsers) | machine CPU per sample, max → half | dirty page cache peak (half) | refused batches | RSS per instance (before → max) |`,
+    `\n| instances | max committed samples/s | COPY rows/s | of COPY | half rate (${CELLS} cells × Hz) | p50 / p99 sample→browser | of which send→ack p50 / p99 | service's own p99 (bucket bound): writer wait, commit | floor: bare relay p50 / p99, CPU machine (relay / PostgreSQL / rigs / browsers) | CPU at half, % of a core: machine (service / PostgreSQL / rigs / browsers) | machine CPU per sample, max → half | dirty page cache peak (half) | refused batches | RSS per instance (before → max) |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of load) {
     if (!('max' in r) || !r.max) continue;
     console.log(
-      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms, CPU ${cpuSharesText(r.floor.cpu)} | ${cpuSharesText(r.half.cpu)} | ${cpuPerSampleUs(r.max.cpu, r.max.samplesPerSec)} → ${cpuPerSampleUs(r.half.cpu, r.half.samplesPerSec)} µs | ${r.half.peakDirtyMb ?? '–'} MB | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
+      `| ${r.instances} | ${r.max.samplesPerSec} | ${r.copyRowsPerSec} | ${r.max.ofCopy}× | ${r.half.samplesPerSec} (${CELLS} × ${r.half.hz}) | ${r.half.p50LatencyMs} / ${r.half.p99LatencyMs} ms | ${r.half.ackP50Ms} / ${r.half.ackP99Ms} ms | ≤ ${r.half.writerWaitP99BoundMs ?? '–'} ms, ≤ ${r.half.commitP99BoundMs ?? '–'} ms | ${r.floor.p50LatencyMs} / ${r.floor.p99LatencyMs} ms, CPU ${cpuSharesText(r.floor.cpu)} | ${cpuSharesText(r.half.cpu)} | ${cpuPerSampleUs(r.max.cpu, r.max.samplesPerSec)} → ${cpuPerSampleUs(r.half.cpu, r.half.samplesPerSec)} µs | ${r.half.peakDirtyMb ?? '–'} MB | ${r.max.refusedBatches + r.half.refusedBatches} | ${r.rssMb.map((m) => `${m.before} → ${m.max} MB`).join(', ')} |`,
     );
   }
   const swept = load.flatMap((r) =>

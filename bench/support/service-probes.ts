@@ -12,19 +12,48 @@ function metricValue(text: string, name: string, labels = ''): number {
   return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? NaN);
 }
 
-/** Sum and count of the service's own histograms, to split a phase's ack latency into wait and write. */
-async function histogramTotals(url: string): Promise<Record<string, { sum: number; count: number }>> {
+interface HistogramTotals {
+  sum: number;
+  count: number;
+  /** Cumulative count at each bucket's upper bound (seconds), in the order the page lists them. */
+  buckets: { le: number; count: number }[];
+}
+
+/** The service's own histograms, to split a phase's ack latency into wait and write. */
+async function histogramTotals(url: string): Promise<Record<string, HistogramTotals>> {
   const text = await metricsText(url);
-  const out: Record<string, { sum: number; count: number }> = {};
+  const out: Record<string, HistogramTotals> = {};
   for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds']) {
     // The commit histogram is labelled by outcome; only committed batches count here.
-    const labels = text.includes(`${name}_sum{`) ? '{outcome="committed"}' : '';
+    const committedOnly = text.includes(`${name}_sum{`);
+    const labels = committedOnly ? '{outcome="committed"}' : '';
+    const bucket = new RegExp(
+      `^${name}_bucket\\{le="([^"]+)"${committedOnly ? ',outcome="committed"' : ''}\\} (\\d+)$`,
+    );
+    const buckets = text.split('\n').flatMap((line) => {
+      const m = bucket.exec(line);
+      return m ? [{ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) }] : [];
+    });
     out[name] = {
       sum: metricValue(text, `${name}_sum`, labels),
       count: metricValue(text, `${name}_count`, labels),
+      buckets,
     };
   }
   return out;
+}
+
+/**
+ * The upper bound (ms) of the bucket that holds the phase's 99th percentile: the histogram's
+ * resolution, not an interpolation. Null when nothing was counted.
+ */
+function p99BoundMs(before: HistogramTotals, after: HistogramTotals): number | null {
+  const total = after.count - before.count;
+  if (!(total > 0)) return null;
+  for (const [i, b] of after.buckets.entries()) {
+    if (b.count - (before.buckets[i]?.count ?? 0) >= 0.99 * total) return b.le * 1000;
+  }
+  return null;
 }
 
 export async function meanMsDuring<T>(url: string, run: () => Promise<T>) {
@@ -35,11 +64,14 @@ export async function meanMsDuring<T>(url: string, run: () => Promise<T>) {
     Math.round(
       ((after[name].sum - before[name].sum) / Math.max(1, after[name].count - before[name].count)) * 10_000,
     ) / 10;
+  const p99 = (name: string) => p99BoundMs(before[name], after[name]);
   return {
     result,
     commits: after.twin_ingest_commit_seconds.count - before.twin_ingest_commit_seconds.count,
     writerWaitMeanMs: mean('twin_ingest_writer_wait_seconds'),
     commitMeanMs: mean('twin_ingest_commit_seconds'),
+    writerWaitP99BoundMs: p99('twin_ingest_writer_wait_seconds'),
+    commitP99BoundMs: p99('twin_ingest_commit_seconds'),
   };
 }
 
