@@ -11,6 +11,7 @@ import { freePort, REPO_ROOT, startApiProcess, type ApiProcess } from '../suppor
 import { portOpen } from '../support/bus-test-kit';
 import { RedisServer, redisAvailable } from '../support/redis-server';
 import { ADMIN_TOKEN, eventually, sampleCell } from '../support/test-app';
+import { metricOf } from '../support/metrics';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -222,11 +223,10 @@ describe.skipIf(!nginxAvailable || !adminUrl || !redisAvailable)(
       await stream(0, 1000, 30_000);
 
       // ip_hash sends every client of one address to one instance: find it through its metrics.
-      const clientsOn = async (api: ApiProcess) => {
-        const text = await (await fetch(`${api.url}/metrics`)).text();
-        const count = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1]);
-        return { rigs: count('twin_rig_connections'), browsers: count('twin_live_clients') };
-      };
+      const clientsOn = async (api: ApiProcess) => ({
+        rigs: await metricOf(api.url, 'twin_rig_connections'),
+        browsers: await metricOf(api.url, 'twin_live_clients'),
+      });
       const before = await Promise.all(apis.map(clientsOn));
       expect(before.map((c) => c.rigs + c.browsers).sort()).toEqual([0, 2]);
       const serving = apis[before[0].rigs === 1 ? 0 : 1];

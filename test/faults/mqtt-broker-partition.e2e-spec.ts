@@ -6,6 +6,7 @@ import { OutcomeLog, portOpen, runId } from '../support/bus-test-kit';
 import { startFailoverProxy, type FailoverProxy } from '../support/failover-proxy';
 import { eventually, sampleCell } from '../support/test-app';
 import { mqttInstanceEnv, publishBatch, storedRowsOf } from '../support/mqtt-instances';
+import { metricOf } from '../support/metrics';
 import { createTestDatabase } from '../support/test-database';
 
 /**
@@ -32,10 +33,8 @@ afterAll(async () => {
 
 const subscriptions = (out: string, id: string) => out.split(`subscribed to $share/g${id}/`).length - 1;
 
-async function storedMqttMessages(url: string): Promise<number> {
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  return Number(/twin_bus_messages_total\{bus="mqtt",outcome="stored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-}
+const storedMqttMessages = (url: string) =>
+  metricOf(url, 'twin_bus_messages_total{bus="mqtt",outcome="stored"}');
 
 describe.skipIf(!brokerUp || !adminUrl)('an instance cut off from the MQTT broker', () => {
   it('has its sessions drained by the other instance, and takes them back when the broker returns', async () => {

@@ -7,6 +7,7 @@ import { expectEveryBatchOnce } from '../support/bus-ingest-contract';
 import { OutcomeLog, portOpen, runId } from '../support/bus-test-kit';
 import { eventually, sampleCell } from '../support/test-app';
 import { mqttInstanceEnv, publishBatch, storedRowsOf } from '../support/mqtt-instances';
+import { metricOf } from '../support/metrics';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -38,10 +39,8 @@ afterAll(async () => {
 /** Every one of an instance's four sessions has subscribed. */
 const allSubscribed = (out: string, id: string) => out.split(`subscribed to $share/g${id}/`).length - 1 >= 4;
 
-async function storedMqttMessages(url: string): Promise<number> {
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  return Number(/twin_bus_messages_total\{bus="mqtt",outcome="stored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-}
+const storedMqttMessages = (url: string) =>
+  metricOf(url, 'twin_bus_messages_total{bus="mqtt",outcome="stored"}');
 
 describe.skipIf(!brokerUp || !adminUrl)(
   'MQTT sessions nobody holds any more (Mosquitto on 127.0.0.1:1883)',
