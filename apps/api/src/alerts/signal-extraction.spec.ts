@@ -136,6 +136,31 @@ describe('extractObservations', () => {
     expect(skipped).toEqual({ state: first.state, observations: [] });
   });
 
+  it("leaves every batch's input state as it was, pending pulses and filled accumulators included", () => {
+    const samples = scenario('interface-rise', { cycles: 8, onsetCycle: 4, seed: 3 });
+    let twin: CellTwinState | null = null;
+    let state = initialExtractionState();
+    let withPending = 0;
+    let withPulses = 0;
+    for (let i = 0; i < samples.length; i += 7) {
+      const batch = samples.slice(i, i + 7);
+      for (const s of batch) twin = stepCellTwin(TWIN, twin, s, null).state;
+      if (state.delayed.pending !== null) withPending += 1;
+      if ((state.current?.totalOhm.length ?? 0) > 0) withPulses += 1;
+      const before = JSON.stringify(state);
+      const next = extractObservations(
+        state,
+        { cellId: 'c', samples: batch, state: twin!, recomputed: false },
+        CELL,
+      );
+      expect(JSON.stringify(state)).toBe(before);
+      state = next.state;
+    }
+    // The batches above did start with an edge waiting for its read-out and with pulses accumulated.
+    expect(withPending).toBeGreaterThan(10);
+    expect(withPulses).toBeGreaterThan(10);
+  });
+
   it('reads contact fraction, regime and activation energy from the twin outputs once per cycle', () => {
     const samples = scenario('stable', { cycles: 2, noiseV: 0, temperatureC: 35 });
     let twin: CellTwinState | null = null;

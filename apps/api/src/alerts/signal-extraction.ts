@@ -3,6 +3,7 @@ import {
   pulseResistanceExtractor,
   REGIME_NAMES,
   type PulseResistanceEstimate,
+  type PulseResistanceExtractor,
   type PulseResistanceState,
   type PulseSample,
   type RegimeName,
@@ -245,17 +246,7 @@ export function extractObservations(
   const regime = regimeOf(outputs) ?? state.regime;
   const activationEnergyEv = activationEnergyOf(outputs, params);
   const batchCycle = event.state.cycles?.open?.index ?? null;
-  const minStepA = params.minStepCRate * cell.nominalCapacityAh;
-  const common = {
-    minStepA,
-    restCurrentA: params.restCRate * cell.nominalCapacityAh,
-    ...(params.voltageNoiseV !== null ? { voltageNoiseV: params.voltageNoiseV } : {}),
-  };
-  const ohmicExtractor = pulseResistanceExtractor({ ...common, delaySeconds: params.ohmicDelaySeconds });
-  const delayedExtractor = pulseResistanceExtractor({
-    ...common,
-    delaySeconds: params.interfaceDelaySeconds,
-  });
+  const extractors = extractorsFor(params, cell.nominalCapacityAh);
   const normalise = (e: PulseResistanceEstimate): number =>
     e.temperatureC === null
       ? e.resistanceOhm
@@ -271,18 +262,31 @@ export function extractObservations(
 
   const socs = socsBackwards(event.samples, event.state.soc, cell.nominalCapacityAh);
   const observations: SignalObservation[] = [];
-  let ohmic = state.ohmic;
-  let delayed = state.delayed;
-  // Copied once so the accumulator can grow in place without touching the caller's state.
-  let acc: CycleAccumulator | null = state.current === null ? null : cloneAccumulator(state.current);
+  const ohmic = extractors.ohmic.cursor(state.ohmic);
+  const delayed = extractors.delayed.cursor(state.delayed);
+  // The caller's accumulator is copied only when this batch changes it (a pulse read out): most
+  // batches carry no pulse, and a copy per batch was a visible share of live alerting's garbage.
+  let acc: CycleAccumulator | null = state.current;
+  let accOwned = false;
+  const ownAcc = (current: CycleAccumulator): CycleAccumulator => {
+    if (!accOwned) {
+      acc = cloneAccumulator(current);
+      accOwned = true;
+    }
+    return acc as CycleAccumulator;
+  };
 
-  event.samples.forEach((sample, i) => {
+  for (let i = 0; i < event.samples.length; i++) {
+    const sample = event.samples[i];
     const cycle = sample.cycle ?? batchCycle;
     if (cycle !== null && acc !== null && cycle !== acc.cycle) {
       observations.push(...closeCycle(acc, cell, regime));
       acc = null;
     }
-    if (acc === null && cycle !== null) acc = newAccumulator(cycle);
+    if (acc === null && cycle !== null) {
+      acc = newAccumulator(cycle);
+      accOwned = true;
+    }
     const soc = socs[i];
     const temperatureC = sample.temperatureC ?? null;
     if (params.perSampleLimits) {
@@ -313,31 +317,29 @@ export function extractObservations(
       temperatureC,
       cycle,
     };
-    const o = ohmicExtractor.step(ohmic, pulse);
-    const d = delayedExtractor.step(delayed, pulse);
-    ohmic = o.state;
-    delayed = d.state;
-    if (acc === null) return;
-    for (const e of o.estimates) {
-      if (!inWindow(e)) continue;
-      const value = normalise(e);
-      acc.ohmicOhm.push(value);
-      acc.unpaired.push({ edgeTsMs: e.edgeTsMs, ohmOhm: value });
-      if (params.voltageNoiseV !== null) acc.uncertaintyOhm.push(e.uncertaintyOhm);
-      if (e.soc !== null) acc.socs.push(e.soc);
-      acc.lastTsMs = Math.max(acc.lastTsMs, e.measuredAtMs);
+    const o = ohmic.push(pulse);
+    const d = delayed.push(pulse);
+    if (acc === null) continue;
+    if (o !== null && inWindow(o)) {
+      const into = ownAcc(acc);
+      const value = normalise(o);
+      into.ohmicOhm.push(value);
+      into.unpaired.push({ edgeTsMs: o.edgeTsMs, ohmOhm: value });
+      if (params.voltageNoiseV !== null) into.uncertaintyOhm.push(o.uncertaintyOhm);
+      if (o.soc !== null) into.socs.push(o.soc);
+      into.lastTsMs = Math.max(into.lastTsMs, o.measuredAtMs);
     }
-    for (const e of d.estimates) {
-      if (!inWindow(e)) continue;
-      const total = normalise(e);
-      acc.totalOhm.push(total);
-      acc.lastTsMs = Math.max(acc.lastTsMs, e.measuredAtMs);
-      const pair = acc.unpaired.find((u) => u.edgeTsMs === e.edgeTsMs);
-      if (pair) acc.interfaceOhm.push(total - pair.ohmOhm);
+    if (d !== null && inWindow(d)) {
+      const into = ownAcc(acc);
+      const total = normalise(d);
+      into.totalOhm.push(total);
+      into.lastTsMs = Math.max(into.lastTsMs, d.measuredAtMs);
+      const pair = into.unpaired.find((u) => u.edgeTsMs === d.edgeTsMs);
+      if (pair) into.interfaceOhm.push(total - pair.ohmOhm);
       // Edges older than this one can no longer be paired: the delayed extractor reads out in order.
-      acc.unpaired = acc.unpaired.filter((u) => u.edgeTsMs > e.edgeTsMs);
+      into.unpaired = into.unpaired.filter((u) => u.edgeTsMs > d.edgeTsMs);
     }
-  });
+  }
 
   const lastCycle = acc?.cycle ?? batchCycle;
   let lastModelCycle = state.lastModelCycle;
@@ -353,8 +355,8 @@ export function extractObservations(
 
   return {
     state: {
-      ohmic,
-      delayed,
+      ohmic: ohmic.state(),
+      delayed: delayed.state(),
       current: acc,
       lastModelCycle,
       lastCapacityCycle: state.lastCapacityCycle,
@@ -362,6 +364,35 @@ export function extractObservations(
     },
     observations,
   };
+}
+
+interface Extractors {
+  ohmic: PulseResistanceExtractor;
+  delayed: PulseResistanceExtractor;
+}
+
+/** Extractors by params and nominal capacity: made once, not per batch (they are pure, so shared). */
+const extractorCache = new WeakMap<SignalExtractionParams, Map<number, Extractors>>();
+
+function extractorsFor(params: SignalExtractionParams, nominalCapacityAh: number): Extractors {
+  let byCapacity = extractorCache.get(params);
+  if (byCapacity === undefined) {
+    byCapacity = new Map();
+    extractorCache.set(params, byCapacity);
+  }
+  const known = byCapacity.get(nominalCapacityAh);
+  if (known !== undefined) return known;
+  const common = {
+    minStepA: params.minStepCRate * nominalCapacityAh,
+    restCurrentA: params.restCRate * nominalCapacityAh,
+    ...(params.voltageNoiseV !== null ? { voltageNoiseV: params.voltageNoiseV } : {}),
+  };
+  const made = {
+    ohmic: pulseResistanceExtractor({ ...common, delaySeconds: params.ohmicDelaySeconds }),
+    delayed: pulseResistanceExtractor({ ...common, delaySeconds: params.interfaceDelaySeconds }),
+  };
+  byCapacity.set(nominalCapacityAh, made);
+  return made;
 }
 
 function cloneAccumulator(acc: CycleAccumulator): CycleAccumulator {

@@ -104,28 +104,26 @@ function event(
 }
 
 /**
- * The alert lifecycle for one (rule, cell): at most one open alert (de-duplication); a firing verdict
+ * The alert lifecycle for one (rule, cell), given its detector's verdict on the observation; the event
+ * it makes, if any. At most one open alert (de-duplication); a firing verdict
  * opens one unless the cool-down since the last resolve is still running; an open alert resolves once
  * the verdicts have said "inside band" without a break for autoResolveSeconds.
  * `entry` is the caller's own copy and is updated in place: this runs for every rule on every sample
  * (the voltage limits), and a new entry per observation was most of live alerting's garbage.
  */
 function advance(
-  compiled: CompiledRule,
+  rule: AlertRule,
   entry: RuleCellState,
   cellId: string,
   observation: SignalObservation,
-): { verdict: Verdict; event: AlertEvent | null } {
-  const { rule, detector } = compiled;
-  const step = detector.step(entry.detector, observation);
-  const verdict = step.verdict;
-  entry.detector = step.state;
-  if (verdict.ignored) return { verdict, event: null };
+  verdict: Verdict,
+): AlertEvent | null {
+  if (verdict.ignored) return null;
 
   if (entry.open !== null) {
     if (verdict.firing || !verdict.insideBand) {
       entry.insideSinceMs = null;
-      return { verdict, event: null };
+      return null;
     }
     const insideSinceMs = entry.insideSinceMs ?? observation.tsMs;
     const held = observation.tsMs - insideSinceMs;
@@ -134,22 +132,22 @@ function advance(
       entry.open = null;
       entry.insideSinceMs = null;
       entry.lastResolvedMs = observation.tsMs;
-      return { verdict, event: event('resolve', rule, cellId, observation, verdict, openedAtMs) };
+      return event('resolve', rule, cellId, observation, verdict, openedAtMs);
     }
     entry.insideSinceMs = insideSinceMs;
-    return { verdict, event: null };
+    return null;
   }
 
-  if (!verdict.firing) return { verdict, event: null };
+  if (!verdict.firing) return null;
   const coolingDown =
     entry.lastResolvedMs !== null && observation.tsMs - entry.lastResolvedMs < rule.cooldownSeconds * 1000;
   if (coolingDown) {
     entry.suppressedCount += 1;
-    return { verdict, event: null };
+    return null;
   }
   entry.open = { openedAtMs: observation.tsMs, cycle: observation.cycle };
   entry.insideSinceMs = null;
-  return { verdict, event: event('open', rule, cellId, observation, verdict, observation.tsMs) };
+  return event('open', rule, cellId, observation, verdict, observation.tsMs);
 }
 
 export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluator {
@@ -218,9 +216,11 @@ export function createAlertEvaluator(rules: readonly AlertRule[]): AlertEvaluato
           ruleStates[id] = { ...ruleStates[id], [cell.cellId]: entry };
           owned.set(id, entry);
         }
-        const out = advance(c, entry, cell.cellId, observation);
-        if (collectVerdicts) verdicts.push({ ruleId: id, verdict: out.verdict });
-        if (out.event !== null) events.push(out.event);
+        const step = c.detector.step(entry.detector, observation);
+        entry.detector = step.state;
+        if (collectVerdicts) verdicts.push({ ruleId: id, verdict: step.verdict });
+        const transition = advance(c.rule, entry, cell.cellId, observation, step.verdict);
+        if (transition !== null) events.push(transition);
       }
     }
     return { state: { rules: ruleStates }, events, verdicts };

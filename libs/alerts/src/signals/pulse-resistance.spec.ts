@@ -175,4 +175,53 @@ describe('pulse resistance', () => {
     // Edges at 30, 60, 120, 150, 210, 240, 300, 330, 390 s, each read 5 s later.
     expect(direct.length).toBe(9);
   });
+  it('gives through a cursor, run after run, what folding step gives', () => {
+    const samples = syntheticStream({
+      dtSeconds: 1,
+      durationSeconds: 400,
+      currentA: pulseTrain,
+      noiseV: 0.0002,
+    });
+    const params = { minStepA: 0.001, delaySeconds: 5 };
+    const extractor = pulseResistanceExtractor(params);
+    const folded: PulseResistanceEstimate[] = [];
+    let state = extractor.init();
+    for (const s of samples) {
+      const out = extractor.step(state, s);
+      state = out.state;
+      folded.push(...out.estimates);
+    }
+    // Runs of 13 samples, each from the state the last run left: the live path's batches.
+    const viaCursor: PulseResistanceEstimate[] = [];
+    let cursorState = extractor.init();
+    for (let i = 0; i < samples.length; i += 13) {
+      const cursor = extractor.cursor(cursorState);
+      for (const s of samples.slice(i, i + 13)) {
+        const e = cursor.push(s);
+        if (e !== null) viaCursor.push(e);
+      }
+      cursorState = cursor.state();
+    }
+    expect(folded.length).toBe(9);
+    expect(viaCursor).toEqual(folded);
+    expect(cursorState).toEqual(state);
+  });
+
+  it('never changes the state a cursor started from or one it handed out', () => {
+    const samples = syntheticStream({ dtSeconds: 1, durationSeconds: 60, currentA: pulseTrain });
+    const extractor = pulseResistanceExtractor({ minStepA: 0.001, delaySeconds: 5 });
+    let state = extractor.init();
+    // Up to 2 s after the 30 s edge: an edge waits for its read-out.
+    for (const s of samples.slice(0, 33)) state = extractor.step(state, s).state;
+    expect(state.pending).not.toBeNull();
+    const start = JSON.stringify(state);
+    const cursor = extractor.cursor(state);
+    cursor.push(samples[33]);
+    const handedOut = cursor.state();
+    const handedOutText = JSON.stringify(handedOut);
+    for (const s of samples.slice(34, 40)) cursor.push(s);
+    expect(JSON.stringify(state)).toBe(start);
+    expect(JSON.stringify(handedOut)).toBe(handedOutText);
+    expect(handedOut.pending?.last.tsMs).toBe(samples[33].tsMs);
+  });
 });

@@ -73,9 +73,22 @@ export interface PulseResistanceStep {
 // Almost every sample gives no estimate: one shared empty list instead of one per sample.
 const NONE: readonly PulseResistanceEstimate[] = Object.freeze([]);
 
+/**
+ * Steps one stream through a run of samples: the same as folding `step`, but the state is built once,
+ * when asked for, instead of once per sample (the live alerting path runs this for every sample).
+ * The state it started from is never mutated.
+ */
+export interface PulseResistanceCursor {
+  /** Takes the next sample; the estimate it completes, if any (at most one per sample). */
+  push(sample: PulseSample): PulseResistanceEstimate | null;
+  /** The state after the samples pushed so far. */
+  state(): PulseResistanceState;
+}
+
 export interface PulseResistanceExtractor {
   init(): PulseResistanceState;
   step(state: PulseResistanceState, sample: PulseSample): PulseResistanceStep;
+  cursor(state: PulseResistanceState): PulseResistanceCursor;
 }
 
 function lerp(a: number, b: number, f: number): number {
@@ -144,42 +157,102 @@ export function pulseResistanceExtractor(params: PulseResistanceParams): PulseRe
     };
   };
 
-  /** Starts an edge, reading it out at once when the delay is already covered by its first sample. */
-  const open = (before: PulseSample, first: PulseSample, kind: PendingEdge['kind']): PulseResistanceStep => {
+  /** Starts an edge; reads it out at once when the delay is already covered by its first sample. */
+  const open = (
+    cursor: Cursor,
+    before: PulseSample,
+    first: PulseSample,
+    kind: PendingEdge['kind'],
+  ): PulseResistanceEstimate | null => {
     const edge: PendingEdge = { before, first, last: first, kind };
+    cursor.prev = first;
     if (delayMs === 0) {
-      const estimate = readOut(edge, first, first);
-      return { state: { prev: first, pending: null }, estimates: estimate === null ? NONE : [estimate] };
+      cursor.setPending(null);
+      return readOut(edge, first, first);
     }
-    return { state: { prev: first, pending: edge }, estimates: NONE };
+    cursor.setPending(edge, true);
+    return null;
+  };
+
+  const push = (cursor: Cursor, sample: PulseSample): PulseResistanceEstimate | null => {
+    const prev = cursor.prev;
+    if (prev === null) {
+      cursor.prev = sample;
+      cursor.setPending(null);
+      return null;
+    }
+    // A repeated or out-of-order timestamp cannot be placed on the time axis; it is dropped.
+    if (!(sample.tsMs > prev.tsMs)) return null;
+    const edgeKind = isEdge(prev, sample);
+    const pending = cursor.pending;
+    if (pending !== null) {
+      const unstable = Math.abs(sample.currentA - pending.first.currentA) > toleranceA;
+      if (edgeKind === null && !unstable) {
+        cursor.prev = sample;
+        if (sample.tsMs >= pending.first.tsMs + delayMs) {
+          cursor.setPending(null);
+          return readOut(pending, pending.last, sample);
+        }
+        cursor.extendPending(sample);
+        return null;
+      }
+      // The current moved before the read-out: this pulse gives no clean ΔV/ΔI.
+      if (edgeKind === null) {
+        cursor.prev = sample;
+        cursor.setPending(null);
+        return null;
+      }
+    }
+    if (edgeKind !== null) return open(cursor, prev, sample, edgeKind);
+    cursor.prev = sample;
+    cursor.setPending(null);
+    return null;
+  };
+
+  const cursorOf = (state: PulseResistanceState): PulseResistanceCursor => {
+    const cursor = new Cursor(state);
+    return { push: (sample) => push(cursor, sample), state: () => cursor.state() };
   };
 
   return {
     init: () => ({ prev: null, pending: null }),
     step(state, sample) {
-      const prev = state.prev;
-      if (prev === null) return { state: { prev: sample, pending: null }, estimates: NONE };
-      // A repeated or out-of-order timestamp cannot be placed on the time axis; it is dropped.
-      if (!(sample.tsMs > prev.tsMs)) return { state, estimates: NONE };
-      const edgeKind = isEdge(prev, sample);
-      const pending = state.pending;
-      if (pending !== null) {
-        const unstable = Math.abs(sample.currentA - pending.first.currentA) > toleranceA;
-        if (edgeKind === null && !unstable) {
-          if (sample.tsMs >= pending.first.tsMs + delayMs) {
-            const estimate = readOut(pending, pending.last, sample);
-            return {
-              state: { prev: sample, pending: null },
-              estimates: estimate === null ? NONE : [estimate],
-            };
-          }
-          return { state: { prev: sample, pending: { ...pending, last: sample } }, estimates: NONE };
-        }
-        // The current moved before the read-out: this pulse gives no clean ΔV/ΔI.
-        if (edgeKind === null) return { state: { prev: sample, pending: null }, estimates: NONE };
-      }
-      if (edgeKind !== null) return open(prev, sample, edgeKind);
-      return { state: { prev: sample, pending: null }, estimates: NONE };
+      const cursor = new Cursor(state);
+      const estimate = push(cursor, sample);
+      return { state: cursor.state(), estimates: estimate === null ? NONE : [estimate] };
     },
+    cursor: cursorOf,
   };
+}
+
+/**
+ * The extractor's working state over one run of samples. A pending edge that came in with the run's
+ * start state is copied before it changes; one opened during the run is ours and is updated in place.
+ */
+class Cursor {
+  prev: PulseSample | null;
+  pending: PendingEdge | null;
+  private pendingOwned = false;
+
+  constructor(private readonly start: PulseResistanceState) {
+    this.prev = start.prev;
+    this.pending = start.pending;
+  }
+
+  setPending(edge: PendingEdge | null, owned = false): void {
+    this.pending = edge;
+    this.pendingOwned = owned;
+  }
+
+  extendPending(sample: PulseSample): void {
+    if (this.pending === null) return;
+    if (this.pendingOwned) this.pending.last = sample;
+    else this.setPending({ ...this.pending, last: sample }, true);
+  }
+
+  state(): PulseResistanceState {
+    if (this.prev === this.start.prev && this.pending === this.start.pending) return this.start;
+    // A copy of an owned edge, so pushing on after this call cannot change the state handed out.
+    return { prev: this.prev, pending: this.pending === null ? null : { ...this.pending } };
+  }
 }
