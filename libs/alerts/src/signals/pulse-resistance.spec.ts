@@ -3,7 +3,9 @@ import { seededNoise } from '../testing/seeded-noise';
 import {
   pulseResistanceExtractor,
   type PulseResistanceEstimate,
+  type PulseResistanceExtractor,
   type PulseResistanceParams,
+  type PulseResistanceState,
   type PulseSample,
 } from './pulse-resistance';
 
@@ -42,20 +44,30 @@ function syntheticStream(o: StreamOptions): PulseSample[] {
   return samples;
 }
 
-function extract(samples: PulseSample[], params: PulseResistanceParams): PulseResistanceEstimate[] {
-  const extractor = pulseResistanceExtractor(params);
+/** `step` folded over the samples: every estimate, and the state after the last sample. */
+function fold(
+  extractor: PulseResistanceExtractor,
+  samples: PulseSample[],
+): { estimates: PulseResistanceEstimate[]; state: PulseResistanceState } {
   let state = extractor.init();
-  const all: PulseResistanceEstimate[] = [];
+  const estimates: PulseResistanceEstimate[] = [];
   for (const s of samples) {
     const out = extractor.step(state, s);
     state = out.state;
-    all.push(...out.estimates);
+    estimates.push(...out.estimates);
   }
-  return all;
+  return { estimates, state };
+}
+
+function extract(samples: PulseSample[], params: PulseResistanceParams): PulseResistanceEstimate[] {
+  return fold(pulseResistanceExtractor(params), samples).estimates;
 }
 
 /** 30 s of 2 mA, 60 s rest, repeated: one rising and one falling edge per 90 s. */
 const pulseTrain = (t: number) => (t % 90 >= 30 && t % 90 < 60 ? 0.002 : 0);
+/** 400 s of the pulse train with 0.2 mV noise: edges at 30, 60, 120, 150, 210, 240, 300, 330 and 390 s. */
+const noisyPulseTrain = () =>
+  syntheticStream({ dtSeconds: 1, durationSeconds: 400, currentA: pulseTrain, noiseV: 0.0002 });
 
 describe('pulse resistance', () => {
   it('recovers R from noisy, quantised V = OCV(SOC) + I·R, with an honest uncertainty', () => {
@@ -155,12 +167,7 @@ describe('pulse resistance', () => {
   });
 
   it('gives the same estimates when its state is persisted as JSON mid-stream', () => {
-    const samples = syntheticStream({
-      dtSeconds: 1,
-      durationSeconds: 400,
-      currentA: pulseTrain,
-      noiseV: 0.0002,
-    });
+    const samples = noisyPulseTrain();
     const params = { minStepA: 0.001, delaySeconds: 5 };
     const direct = extract(samples, params);
     const extractor = pulseResistanceExtractor(params);
@@ -172,25 +179,14 @@ describe('pulse resistance', () => {
       viaJson.push(...out.estimates);
     }
     expect(viaJson).toEqual(direct);
-    // Edges at 30, 60, 120, 150, 210, 240, 300, 330, 390 s, each read 5 s later.
+    // Nine edges, each read 5 s later.
     expect(direct.length).toBe(9);
   });
+
   it('gives through a cursor, run after run, what folding step gives', () => {
-    const samples = syntheticStream({
-      dtSeconds: 1,
-      durationSeconds: 400,
-      currentA: pulseTrain,
-      noiseV: 0.0002,
-    });
-    const params = { minStepA: 0.001, delaySeconds: 5 };
-    const extractor = pulseResistanceExtractor(params);
-    const folded: PulseResistanceEstimate[] = [];
-    let state = extractor.init();
-    for (const s of samples) {
-      const out = extractor.step(state, s);
-      state = out.state;
-      folded.push(...out.estimates);
-    }
+    const samples = noisyPulseTrain();
+    const extractor = pulseResistanceExtractor({ minStepA: 0.001, delaySeconds: 5 });
+    const folded = fold(extractor, samples);
     // Runs of 13 samples, each from the state the last run left: the live path's batches.
     const viaCursor: PulseResistanceEstimate[] = [];
     let cursorState = extractor.init();
@@ -202,9 +198,9 @@ describe('pulse resistance', () => {
       }
       cursorState = cursor.state();
     }
-    expect(folded.length).toBe(9);
-    expect(viaCursor).toEqual(folded);
-    expect(cursorState).toEqual(state);
+    expect(folded.estimates.length).toBe(9);
+    expect(viaCursor).toEqual(folded.estimates);
+    expect(cursorState).toEqual(folded.state);
   });
 
   it('never changes the state a cursor started from or one it handed out', () => {
