@@ -104,10 +104,10 @@ function event(
 }
 
 /**
- * The alert lifecycle for one (rule, cell), given its detector's verdict on the observation; the event
- * it makes, if any. At most one open alert (de-duplication); a firing verdict
- * opens one unless the cool-down since the last resolve is still running; an open alert resolves once
- * the verdicts have said "inside band" without a break for autoResolveSeconds.
+ * The alert lifecycle for one (rule, cell), given its detector's verdict on the observation; returns
+ * the event it makes, if any. At most one open alert (de-duplication); a firing verdict opens one
+ * unless the cool-down since the last resolve is still running; an open alert resolves once the
+ * verdicts have said "inside band" without a break for autoResolveSeconds.
  * `entry` is the caller's own copy and is updated in place: this runs for every rule on every sample
  * (the voltage limits), and a new entry per observation was most of live alerting's garbage.
  */
