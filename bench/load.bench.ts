@@ -37,12 +37,12 @@
  * PostgreSQL server's settings over PRODUCTION_SETTINGS, BENCH_RIG_NICE (19) and BENCH_RIG_IDLE_GROUP=0
  * to keep the rigs out of an idle CPU group.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { connect as netConnect } from 'node:net';
 import { io } from 'socket.io-client';
 import { freePort, startApiProcess, type ApiProcess } from '../test/support/api-process';
+import { RedisServer, redisAvailable } from '../test/support/redis-server';
 import { benchPostgresDescription, benchPostgresUrl } from './support/bench-postgres';
 import { CpuByRole, type CpuShares } from './support/cpu-by-role';
 import { createIdleCpuGroup, type IdleCpuGroup } from './support/idle-cpu-group';
@@ -138,23 +138,6 @@ function child<T>(job: Job): Child<T> {
   return { proc, ready, done, go: () => proc.send('go') };
 }
 
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const s = netConnect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), r(true)));
-      s.once('error', () => r(false));
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill('SIGKILL') };
-}
-
 /** Priming and each phase take their own range of seqs, after the ones before. */
 let phasesRun = 0;
 
@@ -237,7 +220,7 @@ async function phase(
 }
 
 async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
-  const redis = instances === 2 ? await startRedis() : null;
+  const redis = instances === 2 ? await RedisServer.start() : null;
   const env: Record<string, string> = {
     RATE_LIMIT_PER_SECOND: '0',
     // The paced rigs send PACED_BATCH_MS batches, 10 a second per cell: at the default live limit of
@@ -348,7 +331,7 @@ async function scenario(serverUrl: string, instances: 1 | 2, fanOut: boolean) {
       await e.stopped;
     }
     await svc.stop();
-    redis?.stop();
+    await redis?.stop();
   }
 }
 
@@ -438,9 +421,7 @@ async function main() {
     rigGroup = createIdleCpuGroup(`operando-bench-rigs-${process.pid}`);
     process.once('exit', () => rigGroup?.remove());
   }
-  const two =
-    process.env.BENCH_INSTANCES !== '1' &&
-    (existsSync('/usr/bin/redis-server') || process.env.BENCH_FORCE_TWO);
+  const two = process.env.BENCH_INSTANCES !== '1' && (redisAvailable || process.env.BENCH_FORCE_TWO);
   // BENCH_INSTANCES=1 or =2 runs that scenario alone.
   const counts: (1 | 2)[] = !two ? [1] : process.env.BENCH_INSTANCES === '2' ? [2] : [1, 2];
   const serverUrl = await benchPostgresUrl('production');

@@ -1,15 +1,12 @@
 /** What bench:load reads from a running service: its histograms, readiness, CPU time and memory. */
+import { metricsPage, seriesValue } from '../../test/support/metrics';
 
 /** Quiet time after the max phase's backlog has drained, before the half phase starts. */
 const SETTLE_MS = 2000;
 
-/** The service's metrics page, and one sample's value from it (`labels` as written, e.g. `{a="b"}`). */
-async function metricsText(url: string): Promise<string> {
-  return (await fetch(`${url}/metrics`)).text();
-}
+/** One sample's value from the service's metrics page (`labels` as written, e.g. `{a="b"}`); NaN if absent. */
 function metricValue(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? NaN);
+  return seriesValue(text, `${name}${labels}`) ?? NaN;
 }
 
 interface HistogramTotals {
@@ -21,7 +18,7 @@ interface HistogramTotals {
 
 /** The service's own histograms, to split a phase's ack latency into wait and write. */
 async function histogramTotals(url: string): Promise<Record<string, HistogramTotals>> {
-  const text = await metricsText(url);
+  const text = await metricsPage(url);
   const out: Record<string, HistogramTotals> = {};
   for (const name of ['twin_ingest_writer_wait_seconds', 'twin_ingest_commit_seconds']) {
     // The commit histogram is labelled by outcome; only committed batches count here.
@@ -96,7 +93,7 @@ export async function settle(urls: string[]): Promise<number> {
 }
 
 export async function cpuSeconds(url: string): Promise<number> {
-  return metricValue(await metricsText(url), 'twin_process_cpu_seconds_total');
+  return metricValue(await metricsPage(url), 'twin_process_cpu_seconds_total');
 }
 
 /**
@@ -117,5 +114,5 @@ export async function quiet(urls: string[]): Promise<number> {
 }
 
 export async function rssMb(url: string): Promise<number> {
-  return metricValue(await metricsText(url), 'twin_process_resident_memory_bytes') / 1024 / 1024;
+  return metricValue(await metricsPage(url), 'twin_process_resident_memory_bytes') / 1024 / 1024;
 }

@@ -268,12 +268,11 @@ export function extractObservations(
   // batches carry no pulse, and a copy per batch was a visible share of live alerting's garbage.
   let acc: CycleAccumulator | null = state.current;
   let accOwned = false;
-  const ownAcc = (current: CycleAccumulator): CycleAccumulator => {
-    if (!accOwned) {
-      acc = cloneAccumulator(current);
-      accOwned = true;
-    }
-    return acc as CycleAccumulator;
+  const ownAcc = (held: CycleAccumulator): CycleAccumulator => {
+    if (accOwned) return held;
+    accOwned = true;
+    acc = cloneAccumulator(held);
+    return acc;
   };
 
   for (let i = 0; i < event.samples.length; i++) {
